@@ -1,0 +1,9 @@
+import { Command } from 'commander';
+import { tablestoreCommand } from './commands/tablestore.ts';
+
+/** `parcelscan <command>`: the project's local stack and tools. */
+const program = new Command('parcelscan')
+  .description('parcelscan: local Tablestore, MNS and Function Compute for the parcel-scan suite')
+  .addCommand(tablestoreCommand());
+
+await program.parseAsync(process.argv);
