@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { mnsCommand } from './commands/mns.ts';
 import { tablestoreCommand } from './commands/tablestore.ts';
 
 /** `parcelscan <command>`: the project's local stack and tools. */
 const program = new Command('parcelscan')
   .description('parcelscan: local Tablestore, MNS and Function Compute for the parcel-scan suite')
-  .addCommand(tablestoreCommand());
+  .addCommand(tablestoreCommand())
+  .addCommand(mnsCommand());
 
 await program.parseAsync(process.argv);
