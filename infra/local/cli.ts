@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { invokeCommand } from './commands/invoke.ts';
 import { mnsCommand } from './commands/mns.ts';
 import { tablestoreCommand } from './commands/tablestore.ts';
 
@@ -6,6 +7,7 @@ import { tablestoreCommand } from './commands/tablestore.ts';
 const program = new Command('parcelscan')
   .description('parcelscan: local Tablestore, MNS and Function Compute for the parcel-scan suite')
   .addCommand(tablestoreCommand())
-  .addCommand(mnsCommand());
+  .addCommand(mnsCommand())
+  .addCommand(invokeCommand());
 
 await program.parseAsync(process.argv);

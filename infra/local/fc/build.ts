@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { FunctionBuildError } from './errors.ts';
+
+/**
+ * Bundles functions the way deployment does: `functions/<name>/index.ts` → `<outDir>/functions/<name>/index.js`,
+ * CommonJS for platform node, target node20, everything bundled except `external` (issue 6 will move
+ * third-party packages to a layer mounted at /opt/nodejs/node_modules and list them here).
+ */
+export interface BuildFunctionsOptions {
+  /** Directory holding `functions/<name>/index.ts`. */
+  sourceRoot: string;
+  /** Output directory; each function lands in `<outDir>/functions/<name>/index.js`. */
+  outDir: string;
+  /** Function directory names under `functions/`. */
+  functionNames: readonly string[];
+  /** Packages left out of the bundle (resolved at run time, e.g. from a layer). */
+  external?: readonly string[];
+  /** Inline source maps (off by default, as for deployment). */
+  sourcemap?: boolean;
+}
+
+export interface BuiltFunction {
+  name: string;
+  entryPoint: string;
+  outFile: string;
+}
+
+/** The esbuild output path of one function, as s.yaml's `code: ./dist/functions/<name>` expects it. */
+export function functionOutDir(outDir: string, functionName: string): string {
+  return path.join(outDir, 'functions', functionName);
+}
+
+/**
+ * @example
+ * await buildFunctions({ sourceRoot: '/repo', outDir: '/repo/dist', functionNames: ['scan-webhook'] });
+ * // writes /repo/dist/functions/scan-webhook/index.js
+ */
+export async function buildFunctions(options: BuildFunctionsOptions): Promise<BuiltFunction[]> {
+  return Promise.all(
+    options.functionNames.map(async (name) => {
+      const entryPoint = path.join(options.sourceRoot, 'functions', name, 'index.ts');
+      const outFile = path.join(functionOutDir(options.outDir, name), 'index.js');
+      try {
+        await build({
+          entryPoints: [entryPoint],
+          outfile: outFile,
+          bundle: true,
+          platform: 'node',
+          target: 'node20',
+          format: 'cjs',
+          sourcemap: options.sourcemap === true ? 'inline' : false,
+          external: [...(options.external ?? [])],
+          logLevel: 'silent',
+        });
+      } catch (error) {
+        throw new FunctionBuildError(name, error instanceof Error ? error.message : String(error));
+      }
+      return { name, entryPoint, outFile };
+    }),
+  );
+}
