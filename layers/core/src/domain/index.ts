@@ -1,0 +1,64 @@
+/**
+ * The pure domain of scan ingestion: what a waybill number, a scan event and a parcel's status are, how webhook
+ * bodies and queue messages are read, and how partners sign. No I/O: time, randomness and ids are parameters.
+ */
+export { fieldPath, fieldErrors, describeFieldError } from './field-errors.ts';
+export { type WaybillNo, waybillNoSchema, luhnCheckDigit, isValidWaybillNo, waybillPartition } from './waybill.ts';
+export {
+  type ScanEvent,
+  type ScanEventInput,
+  type ScanEventType,
+  scanEventTypes,
+  scanEventSchema,
+  eventIdSchema,
+  facilityCodePattern,
+} from './scan-event.ts';
+export {
+  type AcceptedScanEvent,
+  type RejectedScanEvent,
+  type ScanBatch,
+  type InvalidScanEnvelope,
+  maxScanEventsPerBatch,
+  parseScanBatch,
+} from './scan-batch.ts';
+export {
+  type ScanMessage,
+  type DecodedScanMessage,
+  type UndecodableScanMessage,
+  type RejectedQueueEvent,
+  defaultScanSource,
+  decodeScanMessage,
+  encodeScanMessage,
+} from './queue-message.ts';
+export {
+  type ScanOrderKey,
+  partnerIdPattern,
+  partnerIdSchema,
+  scanEventKey,
+  compareScanOrder,
+} from './scan-order.ts';
+export {
+  type ProgressEventType,
+  type StatusEventSummary,
+  type ParcelException,
+  type ParcelState,
+  type FoldableScan,
+  type ParcelFold,
+  type ParcelView,
+  isProgressEvent,
+  defaultExceptionReason,
+  foldScans,
+  isExceptionActive,
+  parcelView,
+} from './parcel-status.ts';
+export { type Partner, type PartnerRegistry, maxSecretsPerPartner, parsePartnerRegistry } from './partner-registry.ts';
+export {
+  type PartnerRequestHeaders,
+  type PartnerSignatureHeaders,
+  type PartnerRequest,
+  type PartnerAuthFailure,
+  type PartnerVerification,
+  signatureToleranceSeconds,
+  verifyPartnerRequest,
+  signPartnerRequest,
+} from './partner-signature.ts';

@@ -1,0 +1,223 @@
+import type { ScanEvent, ScanEventType } from './scan-event.ts';
+import { compareScanOrder, type ScanOrderKey } from './scan-order.ts';
+import type { WaybillNo } from './waybill.ts';
+
+/** Every type but EXCEPTION moves the parcel along; an EXCEPTION is reported beside the status instead. */
+export type ProgressEventType = Exclude<ScanEventType, 'EXCEPTION'>;
+
+/**
+ * Whether a scan of this type sets the parcel's status.
+ *
+ * @example
+ * ```ts
+ * isProgressEvent('DEPARTED');  // true
+ * isProgressEvent('EXCEPTION'); // false
+ * ```
+ */
+export function isProgressEvent(type: ScanEventType): type is ProgressEventType {
+  return type !== 'EXCEPTION';
+}
+
+/**
+ * What a parcel keeps of the scan that set its status: enough for a tracking answer and for ordering, without the
+ * operator, device and position, which stay in the scan's own row.
+ */
+export interface StatusEventSummary extends ScanOrderKey {
+  type: ProgressEventType;
+  occurredAt: string;
+  facilityCode: string;
+  facilityName?: string;
+  nextFacilityCode?: string;
+  signedBy?: string;
+  remark?: string;
+}
+
+/** The latest EXCEPTION scan of a parcel. */
+export interface ParcelException extends ScanOrderKey {
+  /** The scan's `remark`, or {@link defaultExceptionReason} when it had none. */
+  reason: string;
+}
+
+/**
+ * A parcel's current state, folded from its scans by {@link foldScans}. Apart from `eventCount` and `revision`
+ * every field is a maximum or minimum over the scans, so it does not depend on the order or the number of times
+ * the scans were folded in.
+ */
+export interface ParcelState {
+  waybillNo: WaybillNo;
+  /** The type of the latest progress scan; absent while the parcel has only EXCEPTION scans. */
+  status?: ProgressEventType;
+  statusEvent?: StatusEventSummary;
+  /** The latest EXCEPTION scan, kept even once a later progress scan has cleared it (see {@link isExceptionActive}). */
+  exception?: ParcelException;
+  /** Distinct scans recorded: only scans folded with `isNew: true` count. */
+  eventCount: number;
+  firstOccurredAtMs: number;
+  lastOccurredAtMs: number;
+  /** Goes up by one with every fold that changed the state, for the store's optimistic concurrency. */
+  revision: number;
+}
+
+/** One scan to fold into a parcel, with its key and whether the store had not seen it before. */
+export interface FoldableScan {
+  event: ScanEvent;
+  /** `scanEventKey(partnerId, event.eventId)`. */
+  eventKey: string;
+  /**
+   * False when the scan's row already existed (a resend). Such a scan does not count again, but it still takes part
+   * in the status and the times: if an earlier attempt wrote the scan's row and then failed before updating the
+   * parcel, the redelivery repairs the parcel. A resend identical to the first sending changes nothing.
+   */
+  isNew: boolean;
+}
+
+/** The outcome of {@link foldScans}: the new state, and whether it differs from the one passed in. */
+export interface ParcelFold {
+  state: ParcelState;
+  changed: boolean;
+}
+
+/**
+ * The exception reason shown when an EXCEPTION scan carries no remark.
+ *
+ * @example
+ * ```ts
+ * defaultExceptionReason('SH-PD-01'); // 'exception reported at SH-PD-01'
+ * ```
+ */
+export function defaultExceptionReason(facilityCode: string): string {
+  return `exception reported at ${facilityCode}`;
+}
+
+/**
+ * Folds scans into a parcel's state. The status is the type of the latest progress scan by
+ * (`occurredAtMs`, `eventKey`), whatever order scans arrive in; the latest EXCEPTION is kept beside it. Only new
+ * scans add to `eventCount`, and `revision` goes up only when something changed, so folding a resent scan gives
+ * back the same state with `changed: false`.
+ *
+ * @throws RangeError when there is neither a state nor a scan (no waybill to fold for), or a scan is for another
+ *   waybill: both are caller bugs, not input errors.
+ * @example
+ * ```ts
+ * const { state, changed } = foldScans(current, [{ event, eventKey: scanEventKey('demo', event.eventId), isNew: true }]);
+ * if (changed) await parcels.update(state, { expectedRevision: current?.revision });
+ * ```
+ */
+export function foldScans(state: ParcelState | undefined, scans: readonly FoldableScan[]): ParcelFold {
+  const first = scans[0];
+  let next: ParcelState;
+  if (state !== undefined) next = state;
+  else if (first !== undefined) next = initialState(first);
+  else throw new RangeError('foldScans needs a state or at least one scan');
+  for (const scan of scans) next = foldScan(next, scan);
+  const changed = state === undefined || !sameState(state, next);
+  if (!changed) return { state, changed };
+  return { state: { ...next, revision: (state?.revision ?? 0) + 1 }, changed };
+}
+
+function initialState(scan: FoldableScan): ParcelState {
+  return {
+    waybillNo: scan.event.waybillNo,
+    eventCount: 0,
+    firstOccurredAtMs: scan.event.occurredAtMs,
+    lastOccurredAtMs: scan.event.occurredAtMs,
+    revision: 0,
+  };
+}
+
+function foldScan(state: ParcelState, { event, eventKey, isNew }: FoldableScan): ParcelState {
+  if (event.waybillNo !== state.waybillNo) {
+    throw new RangeError(`foldScans got a scan of ${event.waybillNo} for parcel ${state.waybillNo}`);
+  }
+  const next: ParcelState = {
+    ...state,
+    eventCount: state.eventCount + (isNew ? 1 : 0),
+    firstOccurredAtMs: Math.min(state.firstOccurredAtMs, event.occurredAtMs),
+    lastOccurredAtMs: Math.max(state.lastOccurredAtMs, event.occurredAtMs),
+  };
+  const order: ScanOrderKey = { occurredAtMs: event.occurredAtMs, eventKey };
+  if (isProgressEvent(event.type)) {
+    if (isLater(order, next.statusEvent)) {
+      next.status = event.type;
+      next.statusEvent = statusEventSummary(event, event.type, eventKey);
+    }
+  } else if (isLater(order, next.exception)) {
+    next.exception = { ...order, reason: event.remark ?? defaultExceptionReason(event.facilityCode) };
+  }
+  return next;
+}
+
+/** Whether a scan comes after the current latest one in the total scan order. */
+function isLater(scan: ScanOrderKey, current: ScanOrderKey | undefined): boolean {
+  return current === undefined || compareScanOrder(scan, current) > 0;
+}
+
+function statusEventSummary(event: ScanEvent, type: ProgressEventType, eventKey: string): StatusEventSummary {
+  const summary: StatusEventSummary = {
+    type,
+    occurredAt: event.occurredAt,
+    occurredAtMs: event.occurredAtMs,
+    eventKey,
+    facilityCode: event.facilityCode,
+  };
+  if (event.facilityName !== undefined) summary.facilityName = event.facilityName;
+  if (event.nextFacilityCode !== undefined) summary.nextFacilityCode = event.nextFacilityCode;
+  if (event.signedBy !== undefined) summary.signedBy = event.signedBy;
+  if (event.remark !== undefined) summary.remark = event.remark;
+  return summary;
+}
+
+/** A summary only ever changes to that of a later scan, so comparing order keys finds every change. */
+function sameState(a: ParcelState, b: ParcelState): boolean {
+  return (
+    a.eventCount === b.eventCount &&
+    a.firstOccurredAtMs === b.firstOccurredAtMs &&
+    a.lastOccurredAtMs === b.lastOccurredAtMs &&
+    sameOrderKey(a.statusEvent, b.statusEvent) &&
+    sameOrderKey(a.exception, b.exception)
+  );
+}
+
+function sameOrderKey(a: ScanOrderKey | undefined, b: ScanOrderKey | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && compareScanOrder(a, b) === 0);
+}
+
+/**
+ * Whether the parcel's exception still stands: its latest EXCEPTION scan is later (by `occurredAtMs`, then
+ * `eventKey`) than its latest progress scan. A later progress scan clears it, and an exception scanned at an
+ * earlier time but delivered late never sets it.
+ *
+ * @example
+ * ```ts
+ * isExceptionActive(state); // false once a DEPARTED scan is later than the EXCEPTION
+ * ```
+ */
+export function isExceptionActive(state: ParcelState): boolean {
+  if (state.exception === undefined) return false;
+  return state.statusEvent === undefined || compareScanOrder(state.exception, state.statusEvent) > 0;
+}
+
+/** A parcel as readers see it: the status, whether an exception stands and why, and the scan that set the status. */
+export interface ParcelView {
+  status?: ProgressEventType;
+  exceptionActive: boolean;
+  /** Present only while the exception is active. */
+  exceptionReason?: string;
+  lastEvent?: StatusEventSummary;
+}
+
+/**
+ * The reader's view of a parcel state.
+ *
+ * @example
+ * ```ts
+ * parcelView(state); // { status: 'ARRIVED', exceptionActive: true, exceptionReason: 'damaged box', lastEvent: {...} }
+ * ```
+ */
+export function parcelView(state: ParcelState): ParcelView {
+  const view: ParcelView = { exceptionActive: isExceptionActive(state) };
+  if (state.status !== undefined) view.status = state.status;
+  if (view.exceptionActive && state.exception !== undefined) view.exceptionReason = state.exception.reason;
+  if (state.statusEvent !== undefined) view.lastEvent = state.statusEvent;
+  return view;
+}
