@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { FunctionBuildError } from './errors.ts';
@@ -34,7 +35,7 @@ export function functionOutDir(outDir: string, functionName: string): string {
 /**
  * @example
  * await buildFunctions({ sourceRoot: '/repo', outDir: '/repo/dist', functionNames: ['scan-webhook'] });
- * // writes /repo/dist/functions/scan-webhook/index.js
+ * // writes /repo/dist/functions/scan-webhook/index.js (and a package.json marking it CommonJS)
  */
 export async function buildFunctions(options: BuildFunctionsOptions): Promise<BuiltFunction[]> {
   return Promise.all(
@@ -56,6 +57,9 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       } catch (error) {
         throw new FunctionBuildError(name, error instanceof Error ? error.message : String(error));
       }
+      // The bundle is CommonJS; without this, a package.json of "type": "module" further up (this repo's)
+      // would make Node load it as ESM. Uploaded with the code, it is harmless on FC.
+      await writeFile(path.join(path.dirname(outFile), 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
       return { name, entryPoint, outFile };
     }),
   );

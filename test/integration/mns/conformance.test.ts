@@ -118,7 +118,7 @@ describe('queue management', () => {
 
   it('deletes a queue with its messages; the queue is gone afterwards', async () => {
     const queue = await newQueue();
-    await client.sendMessage(queue, { MessageBody: 'PS773061155005903' });
+    await client.sendMessage(queue, { MessageBody: 'PS773061155005900' });
     expect((await client.deleteQueue(queue)).code).toBe(204);
     await expectMnsError(client.getQueueAttributes(queue), 'QueueNotExist');
     await expectMnsError(client.deleteQueue(queue), 'QueueNotExist');
@@ -202,7 +202,7 @@ describe('sending', () => {
 describe('receiving', () => {
   it('delivers with a new URL-safe receipt handle, NextVisibleTime, FirstDequeueTime, DequeueCount and Priority', async () => {
     const queue = await newQueue({ VisibilityTimeout: 30 });
-    await client.sendMessage(queue, { MessageBody: 'PS773061155005903', Priority: 5 });
+    await client.sendMessage(queue, { MessageBody: 'PS773061155005900', Priority: 5 });
     const { code, body } = await client.receiveMessage(queue);
     expect(code).toBe(200);
     expect(field(body, 'ReceiptHandle')).toMatch(/^[A-Za-z0-9-]+$/);
@@ -249,7 +249,7 @@ describe('receiving', () => {
 
   it('redelivers after the visibility timeout with DequeueCount 2 and a new handle, and rejects the old handle', async () => {
     const queue = await newQueue({ VisibilityTimeout: 1 });
-    await client.sendMessage(queue, { MessageBody: 'PS773061155005903' });
+    await client.sendMessage(queue, { MessageBody: 'PS773061155005900' });
     const first = await client.receiveMessage(queue);
     await expectMnsError(client.receiveMessage(queue), 'MessageNotExist');
 

@@ -101,7 +101,7 @@ describe('messages', () => {
   });
 
   it('hides a received message for the visibility timeout, then redelivers it under a new handle', () => {
-    queues.sendMessages('scans', [{ body: 'PS773061155005903' }]);
+    queues.sendMessages('scans', [{ body: 'PS773061155005900' }]);
     advance(1);
     const [first] = queues.receiveMessages('scans', 1);
     expect(first).toMatchObject({

@@ -94,7 +94,7 @@ describe('Authorization header', () => {
 });
 
 describe('Content-MD5', () => {
-  const body = Buffer.from('<Message><MessageBody>PS773061155005903</MessageBody></Message>');
+  const body = Buffer.from('<Message><MessageBody>PS773061155005900</MessageBody></Message>');
   const digest = createHash('md5').update(body).digest();
 
   it("accepts the SDK's base64 of the hex digest, including the documented empty-body value", () => {

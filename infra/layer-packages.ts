@@ -1,0 +1,7 @@
+/**
+ * Third-party packages the functions load from the shared FC layer (mounted at /opt/nodejs/node_modules)
+ * instead of bundling them. The official SDKs must not be bundled anyway: `tablestore` assigns implicit
+ * globals (`pro` in lib/filter.js, `key` and `size` in its PlainBuffer builder), which only works in sloppy-mode
+ * CommonJS, and an ESM-sourced bundle runs it in strict mode.
+ */
+export const layerPackages = ['tablestore', '@alicloud/mns'] as const;
