@@ -7,8 +7,8 @@ import type { TablestoreClient } from './tablestore-client.ts';
 /**
  * The parcels table (infra/tables.ts): one row per parcel holding its ParcelState (as JSON) and its revision.
  * Updates are optimistic: a row is written only if its revision is still the one that was read (or, for a
- * new parcel, only if it still does not exist), so two consumers folding scans of one parcel at once never
- * lose each other's scans; the loser re-reads and folds again.
+ * parcel without scans yet, only if it still has no revision), so two consumers folding scans of one parcel
+ * at once never lose each other's scans; the loser re-reads and folds again.
  */
 
 const MAX_ROWS_PER_READ = 100;
@@ -51,18 +51,23 @@ export async function readParcel(client: TablestoreClient, waybillNo: WaybillNo,
 
 function parcelRow(next: ParcelState, previous: ParcelState | undefined, nowMs: number): BatchWriteRowChange {
   return {
-    type: 'PUT',
+    type: 'UPDATE',
     table: parcelsTable.name,
     primaryKey: parcelKeyOf(next.waybillNo),
-    attributes: {
+    put: {
       state: JSON.stringify(next),
       revision: next.revision,
       ...(next.status === undefined ? {} : { status: next.status }),
       updatedAt: nowMs,
     },
-    ...(previous === undefined
-      ? { rowExistence: 'EXPECT_NOT_EXIST' as const }
-      : { rowExistence: 'EXPECT_EXIST' as const, columnCondition: { column: 'revision', op: '=' as const, value: previous.revision, passIfMissing: false } }),
+    // UpdateRow, not PutRow: the row also holds columns other writers own (the order summary). The revision
+    // read decides; a parcel without one yet has no `revision` column (revisions start at 1).
+    columnCondition: {
+      column: 'revision',
+      op: '=',
+      value: previous?.revision ?? 0,
+      passIfMissing: previous === undefined,
+    },
   };
 }
 
