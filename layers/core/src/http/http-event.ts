@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventJson } from '../runtime/event-json.ts';
 
 /**
  * The FC 3.0 HTTP trigger event for built-in runtimes, as the handler receives it (a JSON Buffer), and the
@@ -59,9 +60,9 @@ export class NotAnHttpEventError extends Error {
 }
 
 export function parseHttpTriggerEvent(event: Buffer | string | object): HttpRequest {
-  let json: unknown = event;
+  let json: unknown;
   try {
-    if (Buffer.isBuffer(event) || typeof event === 'string') json = JSON.parse(event.toString());
+    json = eventJson(event);
   } catch {
     throw new NotAnHttpEventError('the event is not JSON');
   }

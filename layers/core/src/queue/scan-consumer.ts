@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventJson } from '../runtime/event-json.ts';
 import { decodeScanMessage, type ScanEvent } from '../domain/index.ts';
 import { recordScans } from '../ingest/record-scans.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
@@ -57,9 +58,9 @@ export interface ScanDeadLetter {
 }
 
 export function parseQueueBatch(event: Buffer | string | object): z.infer<typeof mnsBatchSchema> {
-  let json: unknown = event;
+  let json: unknown;
   try {
-    if (Buffer.isBuffer(event) || typeof event === 'string') json = JSON.parse(event.toString());
+    json = eventJson(event);
   } catch {
     throw new NotAQueueEventError('the event is not JSON');
   }

@@ -10,47 +10,53 @@ import type { RuntimeConfig } from './config.ts';
  * again only when they change. Nothing request-specific is kept here.
  */
 
-let tablestore: { key: string; client: TablestoreClient } | undefined;
-let queue: { key: string; client: QueueClient } | undefined;
-
 const keyOf = (credentials: FcCredentials): string =>
   `${credentials.accessKeyId}\u0000${credentials.accessKeySecret}\u0000${credentials.securityToken}`;
 
+/** Keeps one client made from the latest credentials; makes a new one when they change. */
+function perCredentials<Client>(make: (credentials: FcCredentials, context: FcContext) => Client) {
+  let cached: { key: string; client: Client } | undefined;
+  return (context: FcContext): Client => {
+    const key = keyOf(context.credentials);
+    if (cached?.key !== key) cached = { key, client: make(context.credentials, context) };
+    return cached.client;
+  };
+}
+
+const stsToken = (credentials: FcCredentials) =>
+  credentials.securityToken === '' ? undefined : credentials.securityToken;
+
+let tablestore: ((context: FcContext) => TablestoreClient) | undefined;
+let queue: ((context: FcContext) => QueueClient) | undefined;
+
 export function tablestoreClientFor(context: FcContext, config: RuntimeConfig): TablestoreClient {
-  const key = keyOf(context.credentials);
-  if (tablestore?.key !== key) {
-    const { accessKeyId, accessKeySecret, securityToken } = context.credentials;
-    tablestore = {
-      key,
-      client: createTablestoreClient({
-        endpoint: config.TABLESTORE_ENDPOINT,
-        instanceName: config.TABLESTORE_INSTANCE,
-        accessKeyId,
-        accessKeySecret,
-        ...(securityToken === '' ? {} : { stsToken: securityToken }),
-      }),
-    };
-  }
-  return tablestore.client;
+  tablestore ??= perCredentials((credentials) => {
+    const token = stsToken(credentials);
+    return createTablestoreClient({
+      endpoint: config.TABLESTORE_ENDPOINT,
+      instanceName: config.TABLESTORE_INSTANCE,
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      ...(token === undefined ? {} : { stsToken: token }),
+    });
+  });
+  return tablestore(context);
 }
 
 export function queueClientFor(context: FcContext, config: RuntimeConfig): QueueClient {
-  if (config.MNS_ENDPOINT === undefined) throw new Error('MNS_ENDPOINT is required by this function');
-  const key = keyOf(context.credentials);
-  if (queue?.key !== key) {
-    const { accessKeyId, accessKeySecret, securityToken } = context.credentials;
-    queue = {
-      key,
-      client: createQueueClient({
-        endpoint: config.MNS_ENDPOINT,
-        accountId: context.accountId,
-        accessKeyId,
-        accessKeySecret,
-        ...(securityToken === '' ? {} : { securityToken }),
-      }),
-    };
-  }
-  return queue.client;
+  const endpoint = config.MNS_ENDPOINT;
+  if (endpoint === undefined) throw new Error('MNS_ENDPOINT is required by this function');
+  queue ??= perCredentials((credentials, { accountId }) => {
+    const token = stsToken(credentials);
+    return createQueueClient({
+      endpoint,
+      accountId,
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      ...(token === undefined ? {} : { securityToken: token }),
+    });
+  });
+  return queue(context);
 }
 
 /** Time left for storage retries: the function's timeout less a margin to still answer (503) in time. */
