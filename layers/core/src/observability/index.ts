@@ -1,0 +1,53 @@
+/**
+ * Observability for FC handlers: structured JSON logs with personal data redacted, business metrics as metric
+ * lines, and one W3C trace id from a partner's request through the queue to the rows written. See README.md
+ * beside this file for the line formats and the SLS queries.
+ */
+export {
+  createLogger,
+  parseLogLevel,
+  stdoutSink,
+  logLevels,
+  type CoreLogFields,
+  type LineLevel,
+  type LogFields,
+  type LogLevel,
+  type LogSink,
+  type Logger,
+  type LoggerOptions,
+  type MetricWriter,
+} from './logger.ts';
+export { isPersonalKey, maskText, redactedValue, sanitize, sanitizeFields, type JsonValue } from './redact.ts';
+export {
+  InvocationMetrics,
+  ScanTally,
+  queueBatchMetricName,
+  rejectionReason,
+  scanMetricName,
+  type QueueBatchMetricValues,
+  type ScanChannel,
+  type ScanCounts,
+  type ScanMetricValues,
+} from './metrics.ts';
+export {
+  formatTraceparent,
+  parseTraceparent,
+  randomSpanId,
+  traceFromMessage,
+  traceFromRequest,
+  traceHeaders,
+  traceIdFromRequestId,
+  type IncomingRequest,
+  type TraceContext,
+  type TraceHeaders,
+  type Traceparent,
+} from './trace.ts';
+export {
+  MetricTotals,
+  parseMetricLine,
+  type MetricLine,
+  type MetricTotalsSnapshot,
+  type PartnerScanTotals,
+  type QueueBatchTotals,
+} from './metric-totals.ts';
+export { formatLogLine, type FormatOptions } from './format-log-line.ts';
