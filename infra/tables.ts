@@ -4,9 +4,10 @@
  *
  * Keys (https://www.alibabacloud.com/help/en/tablestore/best-practices-for-table-operations): the first
  * primary-key column is the partition key, and Tablestore splits tables into partitions by its range, so a
- * monotonic or clustered first column makes a write hot spot. Both tables lead with `partition`, the first 4
- * hex digits of md5(waybillNo): writes spread evenly over 65 536 prefixes, and one waybill still lives in one
- * partition.
+ * monotonic or clustered first column makes a write hot spot. The scan and parcel tables lead with `partition`,
+ * the first 4 hex digits of md5(waybillNo): writes spread evenly over 65 536 prefixes, and one waybill still
+ * lives in one partition. Orders lead with the same kind of prefix, of the partner's order id. The waybill
+ * counters are a few rows written a few thousand times a day, which needs no spreading.
  */
 
 export type KeyType = 'STRING' | 'INTEGER' | 'BINARY';
@@ -54,4 +55,40 @@ export const parcelsTable = {
     'scan never replaces a newer status.',
 } as const satisfies TableDeclaration;
 
-export const tables: readonly TableDeclaration[] = [scanEventsTable, parcelsTable];
+/**
+ * Orders hold personal data (names, phones, addresses), kept as long as a parcel's scans are: long enough for
+ * claims, no longer (PIPL's storage limitation).
+ */
+const ORDER_RETENTION_SECONDS = SCAN_RETENTION_SECONDS;
+
+export const ordersTable = {
+  name: 'orders',
+  primaryKey: [
+    { name: 'partition', type: 'STRING' },
+    { name: 'partnerId', type: 'STRING' },
+    { name: 'partnerOrderId', type: 'STRING' },
+  ],
+  timeToLive: ORDER_RETENTION_SECONDS,
+  maxVersions: 1,
+  purpose:
+    "One row per partner order: the full order (sender and receiver with phones and addresses), its waybillNo, " +
+    'createdAt and a fingerprint of its content. (partnerId, partnerOrderId) is the order\'s identity, so one ' +
+    'order is one row, written with EXPECT_NOT_EXIST: of concurrent retries exactly one write succeeds and the ' +
+    "others read the winner's waybillNo. partition = the first 4 hex digits of md5(partnerId/partnerOrderId), " +
+    "because a partner's ids are usually sequential and would otherwise all land on one partition.",
+} as const satisfies TableDeclaration;
+
+export const waybillBlocksTable = {
+  name: 'waybill_blocks',
+  primaryKey: [{ name: 'counter', type: 'STRING' }],
+  // Never expire: a counter that expired would start again from 0 and hand out numbers already printed.
+  timeToLive: -1,
+  maxVersions: 1,
+  purpose:
+    'A handful of rows (`waybill-0` … `waybill-9`), each an INTEGER `issued`: how many numbers of its shard of ' +
+    'the waybill sequence have been reserved. An instance reserves a block of numbers with one UpdateRow ' +
+    'INCREMENT that returns the new value, then hands the block out from memory, so tens of millions of orders ' +
+    'a day cost a few thousand writes spread over several rows (see ingest/waybill-allocator.ts).',
+} as const satisfies TableDeclaration;
+
+export const tables: readonly TableDeclaration[] = [scanEventsTable, parcelsTable, ordersTable, waybillBlocksTable];

@@ -1,6 +1,7 @@
 import type { FcContext } from '../../layers/core/src/http/fc-context.ts';
 import { consumeScanMessages, type ScanConsumerSummary } from '../../layers/core/src/queue/scan-consumer.ts';
-import { deadlineOf, queueClientFor, tablestoreClientFor } from '../../layers/core/src/runtime/clients.ts';
+import { deadlineOf, tablestoreClientFor } from '../../layers/core/src/runtime/clients.ts';
+import { queueClientFor } from '../../layers/core/src/runtime/queue-clients.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../../layers/core/src/runtime/config.ts';
 
 /** FC entry of the scan-events MNS queue trigger: hand the CloudEvents batch to the layer. */

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { invokeCommand } from './commands/invoke.ts';
 import { mnsCommand } from './commands/mns.ts';
+import { provisionCommand } from './commands/provision.ts';
 import { startCommand } from './commands/start.ts';
+import { statsCommand } from './commands/stats.ts';
 import { tablestoreCommand } from './commands/tablestore.ts';
 
 /** `parcelscan <command>`: the project's local stack and tools. */
@@ -10,6 +12,8 @@ const program = new Command('parcelscan')
   .addCommand(startCommand())
   .addCommand(tablestoreCommand())
   .addCommand(mnsCommand())
-  .addCommand(invokeCommand());
+  .addCommand(invokeCommand())
+  .addCommand(provisionCommand())
+  .addCommand(statsCommand());
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { layerPackages } from '../../layer-packages.ts';
 import { FunctionBuildError, FunctionNotFoundError, ServerlessYamlError } from '../fc/errors.ts';
 import type { InvocationOutcome } from '../fc/instances.ts';
 import { formatLogRecord } from '../fc/logs.ts';
@@ -89,6 +90,8 @@ export function invokeCommand(io: InvokeIo = processIo): Command {
           functionName,
           event,
           env: options.env ?? {},
+          // As deployed and as `parcelscan start` runs them: the SDKs come from the layer, not the bundle.
+          external: layerPackages,
           ...(options.outDir === undefined ? {} : { outDir: options.outDir }),
           log: (record) => io.stderr(`${formatLogRecord(record)}\n`),
         });

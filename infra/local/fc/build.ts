@@ -5,8 +5,9 @@ import { FunctionBuildError } from './errors.ts';
 
 /**
  * Bundles functions the way deployment does: `functions/<name>/index.ts` → `<outDir>/functions/<name>/index.js`,
- * CommonJS for platform node, target node20, everything bundled except `external` (issue 6 will move
- * third-party packages to a layer mounted at /opt/nodejs/node_modules and list them here).
+ * CommonJS for platform node, target node20, everything bundled except `external`: the packages of the FC
+ * layer (infra/layer-packages.ts, built by infra/build/layer.ts), which FC mounts at /opt/nodejs/node_modules.
+ * `npm run build` and the local runtime both bundle through here.
  */
 export interface BuildFunctionsOptions {
   /** Directory holding `functions/<name>/index.ts`. */

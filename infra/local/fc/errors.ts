@@ -41,3 +41,11 @@ export class FunctionNotFoundError extends Error {
     this.name = 'FunctionNotFoundError';
   }
 }
+
+/** Functions leave packages to a layer, but the layer has not been built (`npm run build`). */
+export class LayerNotBuiltError extends Error {
+  constructor(readonly layerDir: string) {
+    super(`the layer is not built: ${layerDir} does not exist (run npm run build)`);
+    this.name = 'LayerNotBuiltError';
+  }
+}

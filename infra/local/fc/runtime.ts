@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { ensureLayerDirectory, layerNodeModulesDir } from '../../build/layer.ts';
 import { prepareInstanceBootstrap, type InstanceBootstrap } from './bootstrap.ts';
 import { buildFunctions, functionOutDir } from './build.ts';
 import { findFunction, type Deployment, type FunctionDefinition } from './deployment.ts';
@@ -9,6 +10,7 @@ import { startGateway, type Gateway } from './gateway.ts';
 import { FunctionPool, type InvocationOutcome } from './instances.ts';
 import { consoleLogSink, type LogSink } from './logs.ts';
 import { createMnsClient, type MnsConnection } from './mns-client.ts';
+import { mountArtifacts, type FcMount } from './mount.ts';
 import { startQueueTrigger, type QueueTriggerPoller } from './queue-triggers.ts';
 import { newFcRequestId } from './request-id.ts';
 import { buildRouteTable, type RouteTable } from './routes.ts';
@@ -24,9 +26,12 @@ export interface FcRuntimeOptions {
   sourceRoot?: string;
   /** Build output; defaults to `<dir of s.yaml>/dist`, the directory s.yaml's `code: ./dist/functions/<name>` names. */
   outDir?: string;
-  /** Packages left out of the bundles (see `buildFunctions`). */
+  /**
+   * Packages left out of the bundles (see `buildFunctions`). They come from the layer, built into
+   * `<outDir>/layer/nodejs/node_modules` as `npm run build` builds it and mounted as FC mounts /opt/nodejs/node_modules.
+   */
   external?: readonly string[];
-  /** Skip the esbuild step and load what is already in `outDir`. */
+  /** Skip the esbuild and layer steps and load what is already in `outDir` (e.g. after `npm run build`). */
   skipBuild?: boolean;
   /** Only these functions (FC names or resource keys); all by default. */
   only?: readonly string[];
@@ -110,9 +115,18 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
   });
   const deployment: Deployment = { name: loaded.name, functions: runnable };
   const builtNames = new Map(runnable.map((fn) => [fn.name, builtFunctionName(fn, yamlDir)]));
+  const builtDirs = [...new Set(builtNames.values())];
+  const external = options.external ?? [];
   if (options.skipBuild !== true) {
-    await buildFunctions({ sourceRoot, outDir, functionNames: [...new Set(builtNames.values())], external: options.external ?? [] });
+    await buildFunctions({ sourceRoot, outDir, functionNames: builtDirs, external });
+    if (external.length > 0) await ensureLayerDirectory({ packages: external, sourceRoot, outDir });
   }
+  const mount: FcMount = await mountArtifacts({
+    codeDirs: new Map(builtDirs.map((name) => [name, functionOutDir(outDir, name)])),
+    ...(external.length > 0 ? { layerNodeModulesDir: layerNodeModulesDir(outDir) } : {}),
+  });
+  // As FC's Node.js runtime has the layer directory on NODE_PATH (see `mountArtifacts`).
+  const baseEnvironment = { ...hostEnvironment(), ...(mount.nodePath === undefined ? {} : { NODE_PATH: mount.nodePath }) };
 
   const bootstrap: InstanceBootstrap = await prepareInstanceBootstrap();
   const pools = new Map<string, FunctionPool>();
@@ -125,14 +139,14 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
       fn.name,
       new FunctionPool({
         fn,
-        codeUri: functionOutDir(outDir, builtNames.get(fn.name) ?? fn.name),
+        codeUri: mount.codeDir(builtNames.get(fn.name) ?? fn.name),
         bootstrapPath: bootstrap.path,
         accountId,
         credentials,
         concurrency,
         maxInstances: options.maxInstancesPerFunction ?? 10,
         idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
-        baseEnvironment: hostEnvironment(),
+        baseEnvironment,
         environmentOverrides: options.env ?? {},
         newInstanceId: () => `c-${randomUUID().slice(0, 8)}`,
         log,
@@ -192,6 +206,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
     await gateway?.close();
     await Promise.all([...pools.values()].map((pool) => pool.close()));
     await bootstrap.dispose();
+    await mount.dispose();
     throw error;
   }
 
@@ -206,6 +221,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
       await gateway?.close();
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       await bootstrap.dispose();
+      await mount.dispose();
     },
   };
 }

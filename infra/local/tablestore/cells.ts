@@ -135,7 +135,11 @@ export function selectCells(columns: Columns, selection: CellSelection): Respons
     let versions = columns.get(name) ?? [];
     const range = selection.timeRange;
     if (range !== undefined) versions = versions.filter((v) => v.timestamp >= range.start && v.timestamp < range.end);
-    for (const version of versions.slice(0, selection.maxVersions)) cells.push({ name, ...version });
+    const count = Math.min(versions.length, selection.maxVersions);
+    for (let index = 0; index < count; index++) {
+      const { timestamp, value } = versions[index] as CellVersion;
+      cells.push({ name, value, timestamp });
+    }
   }
   return cells;
 }

@@ -92,6 +92,9 @@ export function encodeKey(primaryKey: PrimaryKey): Buffer {
 }
 
 function readEscaped(key: Buffer, offset: number): { bytes: Buffer; next: number } {
+  const first = key.indexOf(0, offset);
+  // Most values hold no 0x00 byte: the first zero starts the terminator.
+  if (first !== -1 && key[first + 1] === 0x00) return { bytes: key.subarray(offset, first), next: first + 2 };
   const chunks: Buffer[] = [];
   let from = offset;
   for (;;) {

@@ -62,6 +62,11 @@ const operations: Record<string, Operation> = {
 
 /** Path of the local-only control endpoint for fault injection (JSON, GET to read, POST to change). */
 export const FAULTS_PATH = '/__local/faults';
+/**
+ * Path of the local-only request counter (JSON, GET): `{"requests": {"GetRow": 3, "GetRange": 1, …}}`, the requests
+ * received per operation since the server started, so tests can prove how many calls a code path makes.
+ */
+export const STATS_PATH = '/__local/stats';
 
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -108,21 +113,29 @@ async function handleFaultsControl(request: IncomingMessage, response: ServerRes
   response.end(JSON.stringify(faults.current));
 }
 
+function sendStats(response: ServerResponse, requestCounts: ReadonlyMap<string, number>): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ requests: Object.fromEntries(requestCounts) }));
+}
+
 export async function startTablestoreServer(options: TablestoreServerOptions = {}): Promise<TablestoreServer> {
   const storage = Storage.open(options.dataDir);
   const faults = new Faults(options.faults);
   const keys = options.accessKeys ?? [defaultAccessKey];
   const now = options.now ?? Date.now;
+  const requestCounts = new Map<string, number>();
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === FAULTS_PATH) return handleFaultsControl(request, response, faults);
+    if (path === STATS_PATH) return sendStats(response, requestCounts);
     const requestId = randomUUID();
     try {
       const body = await readBody(request);
       if (request.method !== 'POST') throw new OtsServerError('OTSMethodNotAllowed', 'Only POST method is supported.');
       if (body === undefined) throw new OtsServerError('OTSRequestBodyTooLarge', 'The size of POST data is too large.');
       const operationName = path.slice(1);
+      requestCounts.set(operationName, (requestCounts.get(operationName) ?? 0) + 1);
       const operation = operations[operationName];
       if (operation === undefined) throw parameterInvalid(`Unsupported operation: ${operationName}.`);
       // Signatures are checked against the wall clock the client signs with, not the data clock `now`.

@@ -49,6 +49,12 @@ export const apiErrors = {
     status: 405,
     message: 'This endpoint does not accept this HTTP method.',
   },
+  ORDER_CONFLICT: {
+    status: 409,
+    message:
+      'This partnerOrderId was already used for a different order. Resend the original order to get its ' +
+      'waybillNo again, or create the new order under a new partnerOrderId.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than 1 MiB; send the events in several smaller requests.',
@@ -67,6 +73,11 @@ export const apiErrors = {
   INTERNAL: {
     status: 500,
     message: 'An internal error occurred. Resending the same request is safe: events are deduplicated by eventId.',
+  },
+  TRACKING_UNAVAILABLE: {
+    status: 503,
+    message: 'Tracking information cannot be read right now; ask again after Retry-After seconds.',
+    retryAfterSeconds: 2,
   },
 } as const satisfies Record<string, ApiErrorSpec>;
 

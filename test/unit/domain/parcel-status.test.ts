@@ -18,10 +18,10 @@ const t0 = Date.UTC(2025, 10, 25, 6, 0);
 
 /** A scan from partner `demo`, as it arrives for the first time. */
 function scan(minutes: number, type: ScanEvent['type'], eventId: string, extra: Partial<ScanEvent> = {}): FoldableScan {
-  return { event: scanEventAt(t0 + minutes * minute, type, eventId, extra), eventKey: scanEventKey('demo', eventId), isNew: true };
+  return { event: scanEventAt(t0 + minutes * minute, type, eventId, extra), eventKey: scanEventKey('demo', eventId) };
 }
 
-const resent = (original: FoldableScan): FoldableScan => ({ ...original, isNew: false });
+const resent = (original: FoldableScan): FoldableScan => ({ ...original });
 
 /** Folds scans one call per scan, in the order they arrive. */
 function arrive(...scans: FoldableScan[]): ParcelState {
@@ -122,12 +122,14 @@ describe('foldScans', () => {
     expect(again.state).toBe(state);
   });
 
-  it('lets a resent scan repair a parcel whose update was lost, without counting it again', () => {
+  it('lets a resent scan repair a parcel whose update was lost, counting it once', () => {
     // The first attempt wrote the scan row, then failed before updating the parcel; the redelivery finds the row.
+    // The scan was never counted, so it counts now; once folded in, resending it changes nothing.
     const before = arrive(scan(0, 'ARRIVED', 'a'));
     const { state, changed } = foldScans(before, [resent(scan(30, 'DEPARTED', 'b'))]);
     expect(changed).toBe(true);
-    expect(state).toMatchObject({ status: 'DEPARTED', eventCount: 1, revision: before.revision + 1 });
+    expect(state).toMatchObject({ status: 'DEPARTED', eventCount: 2, revision: before.revision + 1 });
+    expect(foldScans(state, [resent(scan(30, 'DEPARTED', 'b'))])).toEqual({ state, changed: false });
   });
 
   it('counts near-duplicate scans, the same hub minutes apart under different eventIds, as two scans', () => {
@@ -187,7 +189,6 @@ describe('status rules, for any timeline', () => {
     scans.map(({ partnerId, eventId, type, minutes, remark }): FoldableScan => ({
       event: scanEventAt(t0 + minutes * minute, type, eventId, remark === undefined ? {} : { remark }),
       eventKey: scanEventKey(partnerId, eventId),
-      isNew: true,
     })),
   );
 
@@ -206,13 +207,11 @@ describe('status rules, for any timeline', () => {
       .map(([ordered, sent, cuts]) => ({ ordered, batches: markResendsAndCut(sent, cuts) })),
   );
 
-  /** A scan is new the first time its key arrives; a batch ends wherever `cuts` says so. */
+  /** The scans as sent (resends included), a batch ending wherever `cuts` says so. */
   function markResendsAndCut(sent: FoldableScan[], cuts: boolean[]): FoldableScan[][] {
-    const seen = new Set<string>();
     const batches: FoldableScan[][] = [[]];
     sent.forEach((one, index) => {
-      batches.at(-1)!.push({ ...one, isNew: !seen.has(one.eventKey) });
-      seen.add(one.eventKey);
+      batches.at(-1)!.push({ ...one });
       if (cuts[index] && index < sent.length - 1) batches.push([]);
     });
     return batches;

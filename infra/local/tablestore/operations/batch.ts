@@ -3,6 +3,7 @@ import { OtsServerError, parameterInvalid } from '../errors.ts';
 import { PlainBufferError } from '../plainbuffer/errors.ts';
 import { FilterError } from '../filter/errors.ts';
 import { decodeRow } from '../plainbuffer/decode.ts';
+import type { RequestRow } from '../plainbuffer/types.ts';
 import { keyOf, requireTable, type RequestCondition } from '../row-access.ts';
 import { readForResponse, type ReadOptions } from './single-row.ts';
 import { applyRowWrite, type RequestReturnContent } from './row-writes.ts';
@@ -73,6 +74,20 @@ function checkDistinctTables(names: readonly string[]): void {
   }
 }
 
+function checkNoRepeatedRowWithExistenceCheck(rows: readonly { decoded: RequestRow; condition: RequestCondition }[]): void {
+  const keys = new Map<string, number>();
+  for (const row of rows) {
+    // Rows with an auto-increment marker get distinct keys, so only rows with a full key can repeat.
+    if (row.decoded.primaryKey.some((column) => column.value.type === 'AUTO_INCREMENT')) continue;
+    const key = keyOf(row.decoded.primaryKey).toString('latin1');
+    keys.set(key, (keys.get(key) ?? 0) + 1);
+  }
+  const repeated = rows.some(
+    (row) => row.condition.rowExistence !== 0 && (keys.get(keyOf(row.decoded.primaryKey).toString('latin1')) ?? 0) > 1,
+  );
+  if (repeated) throw parameterInvalid('Repeated rows do not support row exist expectation check in BatchModify.');
+}
+
 interface BatchWriteRowRequest {
   tables?: {
     tableName: string;
@@ -101,7 +116,6 @@ export function batchWriteRow(
 
   const resolved = tables.map((tableRequest) => {
     const table = requireTable(context, tableRequest.tableName);
-    const keys = new Map<string, number>();
     const rows = (tableRequest.rows ?? []).map((row) => {
       try {
         return { ...row, decoded: decodeRow(Buffer.from(row.rowChange)) };
@@ -110,16 +124,7 @@ export function batchWriteRow(
         throw error;
       }
     });
-    for (const row of rows) {
-      // Rows with an auto-increment marker get distinct keys, so only rows with a full key can repeat.
-      if (row.decoded.primaryKey.some((column) => column.value.type === 'AUTO_INCREMENT')) continue;
-      const key = keyOf(row.decoded.primaryKey).toString('latin1');
-      keys.set(key, (keys.get(key) ?? 0) + 1);
-    }
-    const repeated = rows.some(
-      (row) => row.condition.rowExistence !== 0 && (keys.get(keyOf(row.decoded.primaryKey).toString('latin1')) ?? 0) > 1,
-    );
-    if (repeated) throw parameterInvalid('Repeated rows do not support row exist expectation check in BatchModify.');
+    if (rows.some((row) => row.condition.rowExistence !== 0)) checkNoRepeatedRowWithExistenceCheck(rows);
     return { table, rows, tableName: tableRequest.tableName };
   });
 

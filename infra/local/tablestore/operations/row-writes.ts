@@ -99,6 +99,15 @@ function returnedRow(
   }
 }
 
+/**
+ * Whether the write depends on the row as stored: UpdateRow changes it, and a row-existence or column
+ * condition checks it. A PutRow or DeleteRow under IGNORE replaces or removes the row whatever it holds.
+ */
+function needsExistingRow(write: RowWrite): boolean {
+  const columnCondition = write.condition.columnCondition;
+  return write.kind === 'UPDATE' || write.condition.rowExistence !== 0 || (columnCondition !== undefined && columnCondition !== null && columnCondition.length > 0);
+}
+
 /** Applies one row write and returns its return-content row, or throws the error the service would. */
 export function applyRowWrite(context: OperationContext, table: StoredTable, write: RowWrite): Uint8Array | undefined {
   const nowMs = context.now();
@@ -107,7 +116,7 @@ export function applyRowWrite(context: OperationContext, table: StoredTable, wri
   checkCells(row, table);
   const primaryKey = assignAutoIncrement(row, table, write.condition, nowMs);
   const key = keyOf(primaryKey);
-  const existing = readRow(table, key, nowMs);
+  const existing = needsExistingRow(write) ? readRow(table, key, nowMs) : undefined;
   checkCondition(write.condition, primaryKey, existing);
 
   switch (write.kind) {

@@ -34,6 +34,27 @@ const TIMESTAMP_SIZE = 1 + 8;
 const NO_CELLS: readonly ResponseCell[] = [];
 
 /**
+ * Column names as written: their UTF-8 bytes and the CRC-8 of those bytes. Every row of a response repeats
+ * the same few names, so each is encoded and checksummed once; the cache stops growing at MAX_CACHED_NAMES.
+ */
+interface EncodedName {
+  bytes: Buffer;
+  crc: number;
+}
+const MAX_CACHED_NAMES = 4096;
+const encodedNames = new Map<string, EncodedName>();
+
+function encodedName(name: string): EncodedName {
+  let encoded = encodedNames.get(name);
+  if (encoded === undefined) {
+    const bytes = Buffer.from(name, 'utf8');
+    encoded = { bytes, crc: crc8Range(0, bytes, 0, bytes.length) };
+    if (encodedNames.size < MAX_CACHED_NAMES) encodedNames.set(name, encoded);
+  }
+  return encoded;
+}
+
+/**
  * Encodes rows behind one header, back to back, as GetRange `rows` carries them; a single row is what
  * GetRow `row` carries. Every attribute cell is written with its timestamp. No rows give an empty buffer,
  * which the SDK reads as "no row".
@@ -75,12 +96,12 @@ export function encodePrimaryKey(primaryKey: StoredPrimaryKey): Buffer {
 function rowSize(primaryKey: StoredPrimaryKey, cells: readonly ResponseCell[]): number {
   let size = 1 + 2;
   for (const column of primaryKey) {
-    size += CELL_OVERHEAD + Buffer.byteLength(column.name, 'utf8') + payloadSize(column.value);
+    size += CELL_OVERHEAD + encodedName(column.name).bytes.length + payloadSize(column.value);
   }
   if (cells.length > 0) {
     size += 1;
     for (const cell of cells) {
-      size += CELL_OVERHEAD + Buffer.byteLength(cell.name, 'utf8') + payloadSize(cell.value) + TIMESTAMP_SIZE;
+      size += CELL_OVERHEAD + encodedName(cell.name).bytes.length + payloadSize(cell.value) + TIMESTAMP_SIZE;
     }
   }
   return size;
@@ -141,12 +162,12 @@ class RowWriter {
   /** TAG_CELL_NAME int32 length, UTF-8 bytes; returns the cell checksum started over the name bytes. */
   private name(name: string): number {
     const buf = this.buf;
+    const { bytes, crc } = encodedName(name);
     buf[this.pos] = TAG_CELL_NAME;
-    const start = this.pos + 5;
-    const length = buf.write(name, start, 'utf8');
-    buf.writeInt32LE(length, this.pos + 1);
-    this.pos = start + length;
-    return crc8Range(0, buf, start, this.pos);
+    buf.writeInt32LE(bytes.length, this.pos + 1);
+    buf.set(bytes, this.pos + 5);
+    this.pos += 5 + bytes.length;
+    return crc;
   }
 
   /** TAG_CELL_VALUE int32 length, type, data; the checksum covers type, [length] and data as written. */

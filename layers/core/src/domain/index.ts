@@ -62,3 +62,34 @@ export {
   verifyPartnerRequest,
   signPartnerRequest,
 } from './partner-signature.ts';
+export { maskPersonName, maskPhone } from './masking.ts';
+export {
+  type TrackingScan,
+  type PublicScanEvent,
+  type PublicPlace,
+  type PublicOrderSummary,
+  type ParcelTracking,
+  type ParcelTrackingSources,
+  type StoredOrderSummary,
+  storedOrderSummarySchema,
+  parseStoredOrderSummary,
+  parcelTracking,
+} from './tracking.ts';
+export { waybillPrefix, waybillSequenceDigits, waybillSequenceCapacity, formatWaybillNo } from './waybill-format.ts';
+export {
+  type Order,
+  type OrderAddress,
+  type OrderParty,
+  type OrderItem,
+  type OrderInput,
+  type OrderParse,
+  mobilePhonePattern,
+  landlinePhonePattern,
+  maxOrderWeightGrams,
+  maxOrderItems,
+  maxItemQuantity,
+  orderSchema,
+  parseOrder,
+  orderFingerprint,
+} from './order.ts';
+export { type ParcelOrderSummary, parcelOrderSummary } from './order-summary.ts';

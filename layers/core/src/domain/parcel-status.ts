@@ -39,9 +39,9 @@ export interface ParcelException extends ScanOrderKey {
 }
 
 /**
- * A parcel's current state, folded from its scans by {@link foldScans}. Apart from `eventCount` and `revision`
- * every field is a maximum or minimum over the scans, so it does not depend on the order or the number of times
- * the scans were folded in.
+ * A parcel's current state, folded from its scans by {@link foldScans}. Apart from `revision` every field is a
+ * maximum, a minimum or a set union over the scans, so it does not depend on the order or the number of times the
+ * scans were folded in.
  */
 export interface ParcelState {
   waybillNo: WaybillNo;
@@ -50,25 +50,30 @@ export interface ParcelState {
   statusEvent?: StatusEventSummary;
   /** The latest EXCEPTION scan, kept even once a later progress scan has cleared it (see {@link isExceptionActive}). */
   exception?: ParcelException;
-  /** Distinct scans recorded: only scans folded with `isNew: true` count. */
+  /** Distinct scans folded in: the size of {@link ParcelState.eventKeys}. */
   eventCount: number;
+  /**
+   * The keys of the scans folded in, sorted: what makes counting exact. Whether a scan's row already existed says
+   * nothing about whether it was counted: an attempt can write the row and fail before (or while, with an unknown
+   * outcome) updating the parcel, and its redelivery finds the row. A parcel has tens of scans, so the set stays
+   * small beside the row's limits.
+   */
+  eventKeys: string[];
   firstOccurredAtMs: number;
   lastOccurredAtMs: number;
   /** Goes up by one with every fold that changed the state, for the store's optimistic concurrency. */
   revision: number;
 }
 
-/** One scan to fold into a parcel, with its key and whether the store had not seen it before. */
+/**
+ * One scan to fold into a parcel, with its key. A resent scan (its row already existed) is folded like any other:
+ * if an earlier attempt wrote the scan's row and then failed before updating the parcel, the redelivery repairs
+ * the parcel, count included; a resend of a scan already folded in changes nothing.
+ */
 export interface FoldableScan {
   event: ScanEvent;
   /** `scanEventKey(partnerId, event.eventId)`. */
   eventKey: string;
-  /**
-   * False when the scan's row already existed (a resend). Such a scan does not count again, but it still takes part
-   * in the status and the times: if an earlier attempt wrote the scan's row and then failed before updating the
-   * parcel, the redelivery repairs the parcel. A resend identical to the first sending changes nothing.
-   */
-  isNew: boolean;
 }
 
 /** The outcome of {@link foldScans}: the new state, and whether it differs from the one passed in. */
@@ -91,15 +96,15 @@ export function defaultExceptionReason(facilityCode: string): string {
 
 /**
  * Folds scans into a parcel's state. The status is the type of the latest progress scan by
- * (`occurredAtMs`, `eventKey`), whatever order scans arrive in; the latest EXCEPTION is kept beside it. Only new
- * scans add to `eventCount`, and `revision` goes up only when something changed, so folding a resent scan gives
- * back the same state with `changed: false`.
+ * (`occurredAtMs`, `eventKey`), whatever order scans arrive in; the latest EXCEPTION is kept beside it. Only scans
+ * whose key is not yet in `eventKeys` add to `eventCount`, and `revision` goes up only when something changed, so
+ * folding a scan again gives back the same state with `changed: false`.
  *
  * @throws RangeError when there is neither a state nor a scan (no waybill to fold for), or a scan is for another
  *   waybill: both are caller bugs, not input errors.
  * @example
  * ```ts
- * const { state, changed } = foldScans(current, [{ event, eventKey: scanEventKey('demo', event.eventId), isNew: true }]);
+ * const { state, changed } = foldScans(current, [{ event, eventKey: scanEventKey('demo', event.eventId) }]);
  * if (changed) await parcels.update(state, { expectedRevision: current?.revision });
  * ```
  */
@@ -109,7 +114,11 @@ export function foldScans(state: ParcelState | undefined, scans: readonly Foldab
   if (state !== undefined) next = state;
   else if (first !== undefined) next = initialState(first);
   else throw new RangeError('foldScans needs a state or at least one scan');
-  for (const scan of scans) next = foldScan(next, scan);
+  // A state stored before eventKeys existed (local data only) has none: a scan it counted counts again if resent.
+  const folded = next.eventKeys ?? [];
+  const counted = new Set(folded);
+  for (const scan of scans) next = foldScan(next, scan, counted);
+  if (counted.size !== folded.length) next = { ...next, eventKeys: [...counted].sort() };
   const changed = state === undefined || !sameState(state, next);
   if (!changed) return { state, changed };
   return { state: { ...next, revision: (state?.revision ?? 0) + 1 }, changed };
@@ -119,16 +128,20 @@ function initialState(scan: FoldableScan): ParcelState {
   return {
     waybillNo: scan.event.waybillNo,
     eventCount: 0,
+    eventKeys: [],
     firstOccurredAtMs: scan.event.occurredAtMs,
     lastOccurredAtMs: scan.event.occurredAtMs,
     revision: 0,
   };
 }
 
-function foldScan(state: ParcelState, { event, eventKey, isNew }: FoldableScan): ParcelState {
+/** Folds one scan in; `counted` holds the keys of the scans counted so far, and gains this one's. */
+function foldScan(state: ParcelState, { event, eventKey }: FoldableScan, counted: Set<string>): ParcelState {
   if (event.waybillNo !== state.waybillNo) {
     throw new RangeError(`foldScans got a scan of ${event.waybillNo} for parcel ${state.waybillNo}`);
   }
+  const isNew = !counted.has(eventKey);
+  counted.add(eventKey);
   const next: ParcelState = {
     ...state,
     eventCount: state.eventCount + (isNew ? 1 : 0),

@@ -57,9 +57,9 @@ export async function recordScans(
   const outcomes = scans.map((_, index) => outcomeByFirstIndex.get(index) ?? 'duplicate');
 
   const scansByWaybill = new Map<WaybillNo, FoldableScan[]>();
-  scans.forEach((scan, index) => {
+  scans.forEach((scan) => {
     const list = scansByWaybill.get(scan.event.waybillNo) ?? [];
-    list.push({ event: scan.event, eventKey: scan.eventKey, isNew: outcomeByFirstIndex.get(index) === 'accepted' });
+    list.push({ event: scan.event, eventKey: scan.eventKey });
     scansByWaybill.set(scan.event.waybillNo, list);
   });
   await foldIntoParcels(client, scansByWaybill, deadline, submission.receivedAtMs);

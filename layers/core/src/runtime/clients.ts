@@ -1,5 +1,4 @@
 import type { FcContext, FcCredentials } from '../http/fc-context.ts';
-import { createQueueClient, type QueueClient } from '../queue/queue-client.ts';
 import { createTablestoreClient } from '../store/tablestore-client.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import type { RuntimeConfig } from './config.ts';
@@ -7,14 +6,15 @@ import type { RuntimeConfig } from './config.ts';
 /**
  * SDK clients, made once per instance and kept in module scope while the instance is warm. FC hands each
  * invocation the function role's STS credentials in `context.credentials`; they rotate, so a client is made
- * again only when they change. Nothing request-specific is kept here.
+ * again only when they change. Nothing request-specific is kept here. The MNS client lives in
+ * queue-clients.ts so that functions which never send to a queue do not load its SDK at cold start.
  */
 
 const keyOf = (credentials: FcCredentials): string =>
   `${credentials.accessKeyId}\u0000${credentials.accessKeySecret}\u0000${credentials.securityToken}`;
 
 /** Keeps one client made from the latest credentials; makes a new one when they change. */
-function perCredentials<Client>(make: (credentials: FcCredentials, context: FcContext) => Client) {
+export function perCredentials<Client>(make: (credentials: FcCredentials, context: FcContext) => Client) {
   let cached: { key: string; client: Client } | undefined;
   return (context: FcContext): Client => {
     const key = keyOf(context.credentials);
@@ -23,11 +23,10 @@ function perCredentials<Client>(make: (credentials: FcCredentials, context: FcCo
   };
 }
 
-const stsToken = (credentials: FcCredentials) =>
+export const stsToken = (credentials: FcCredentials) =>
   credentials.securityToken === '' ? undefined : credentials.securityToken;
 
 let tablestore: ((context: FcContext) => TablestoreClient) | undefined;
-let queue: ((context: FcContext) => QueueClient) | undefined;
 
 export function tablestoreClientFor(context: FcContext, config: RuntimeConfig): TablestoreClient {
   tablestore ??= perCredentials((credentials) => {
@@ -41,22 +40,6 @@ export function tablestoreClientFor(context: FcContext, config: RuntimeConfig): 
     });
   });
   return tablestore(context);
-}
-
-export function queueClientFor(context: FcContext, config: RuntimeConfig): QueueClient {
-  const endpoint = config.MNS_ENDPOINT;
-  if (endpoint === undefined) throw new Error('MNS_ENDPOINT is required by this function');
-  queue ??= perCredentials((credentials, { accountId }) => {
-    const token = stsToken(credentials);
-    return createQueueClient({
-      endpoint,
-      accountId,
-      accessKeyId: credentials.accessKeyId,
-      accessKeySecret: credentials.accessKeySecret,
-      ...(token === undefined ? {} : { securityToken: token }),
-    });
-  });
-  return queue(context);
 }
 
 /** Time left for storage retries: the function's timeout less a margin to still answer (503) in time. */

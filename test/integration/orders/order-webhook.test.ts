@@ -1,0 +1,233 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { layerPackages } from '../../../infra/layer-packages.ts';
+import type { LogRecord } from '../../../infra/local/fc/logs.ts';
+import { startFcRuntime, type FcRuntime } from '../../../infra/local/fc/runtime.ts';
+import { startTablestoreServer, type TablestoreServer } from '../../../infra/local/tablestore/server.ts';
+import { provisionTables } from '../../../infra/provision/tablestore-tables.ts';
+import { ordersTable, parcelsTable, tables } from '../../../infra/tables.ts';
+import { isValidWaybillNo, signPartnerRequest, waybillNoSchema, type PartnerRegistry } from '../../../layers/core/src/domain/index.ts';
+import { handleOrderWebhook } from '../../../layers/core/src/http/order-webhook.ts';
+import { WaybillAllocator } from '../../../layers/core/src/ingest/waybill-allocator.ts';
+import { orderKeyOf } from '../../../layers/core/src/store/orders-table.ts';
+import { parcelKeyOf } from '../../../layers/core/src/store/parcels-table.ts';
+import { createTablestoreClient, type TablestoreClient } from '../../../layers/core/src/store/tablestore-client.ts';
+import { scanEventInput } from '../../unit/domain/scan-fixtures.ts';
+import { orderInput, ordersUrl, signedOrderPost } from '../../support/signed-order-post.ts';
+
+/**
+ * POST /v1/orders through the local FC runtime's gateway, serving the order-webhook and scan-webhook functions of
+ * the real s.yaml, built as deployed, against the local Tablestore server: real HTTP trigger events, real SDK.
+ */
+
+const yamlPath = path.resolve(import.meta.dirname, '../../../s.yaml');
+const instanceName = 'parcelscan';
+const key = { accessKeyId: 'local', accessKeySecret: 'local-secret' };
+const partners = { demo: { name: 'Demo partner', secrets: ['demo-secret'] }, acme: { name: 'Acme shop', secrets: ['acme-secret-1'] } };
+
+interface OrderAnswer {
+  waybillNo: string;
+  createdAt: string;
+}
+
+interface ErrorAnswer {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+describe('POST /v1/orders through the local gateway', () => {
+  let server: TablestoreServer;
+  let runtime: FcRuntime;
+  let store: TablestoreClient;
+  let url: string;
+  let outDir: string;
+  const logs: LogRecord[] = [];
+
+  beforeAll(async () => {
+    server = await startTablestoreServer({ port: 0 });
+    await provisionTables({ endpoint: server.url, instanceName, ...key }, tables);
+    store = createTablestoreClient({ endpoint: server.url, instanceName, ...key });
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'order-webhook-test-'));
+    runtime = await startFcRuntime({
+      yamlPath,
+      outDir,
+      only: ['order-webhook', 'scan-webhook'],
+      gateway: { port: 0 },
+      external: layerPackages,
+      // Small blocks, so the requests below take several reservations on several shards.
+      env: { TABLESTORE_ENDPOINT: server.url, TABLESTORE_INSTANCE: instanceName, PARTNERS: JSON.stringify(partners), WAYBILL_BLOCK_SIZE: '3' },
+      log: (record) => logs.push(record),
+    });
+    url = ordersUrl(runtime.url ?? '');
+  });
+
+  afterAll(async () => {
+    await runtime.close();
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    server.faults.configure({ errorRate: 0 });
+  });
+
+  async function parcelRow(waybillNo: string) {
+    return store.getRow({ table: parcelsTable.name, primaryKey: parcelKeyOf(waybillNoSchema.parse(waybillNo)) });
+  }
+
+  it('answers 201 with a new valid waybill number and stores the order', async () => {
+    const answer = await signedOrderPost(url, orderInput({ partnerOrderId: 'created-1' }));
+
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    const { waybillNo, createdAt } = answer.json as OrderAnswer;
+    expect(isValidWaybillNo(waybillNo)).toBe(true);
+    expect(waybillNo).toMatch(/^77[0-3]/);
+    expect(Math.abs(Date.parse(createdAt) - Date.now())).toBeLessThan(10_000);
+    const row = await store.getRow({ table: ordersTable.name, primaryKey: orderKeyOf('demo', 'created-1') });
+    expect(row?.attributes).toMatchObject({ waybillNo, createdAt: Date.parse(createdAt) });
+    expect(JSON.parse(String(row?.attributes.receiver))).toEqual(orderInput().receiver);
+  });
+
+  it('puts the masked order summary, without any street address, on the parcel row', async () => {
+    const { waybillNo } = (await signedOrderPost(url, orderInput({ partnerOrderId: 'summary-1' }))).json as OrderAnswer;
+
+    const row = await parcelRow(waybillNo);
+    const text = String(row?.attributes.order);
+    expect(JSON.parse(text)).toMatchObject({
+      partnerId: 'demo',
+      partnerOrderId: 'summary-1',
+      weightGrams: 1250,
+      itemCount: 2,
+      receiver: { name: '張*', phone: '138****5678', address: { province: '上海市', city: '上海市', district: '浦东新区' } },
+      sender: { name: '李*', address: { province: '浙江省', city: '杭州市' } },
+    });
+    for (const secret of ['世纪大道', '文一西路', '13812345678', '87654321', '張三']) expect(text).not.toContain(secret);
+    expect(row?.attributes).not.toHaveProperty('state');
+    expect(row?.attributes).not.toHaveProperty('revision');
+  });
+
+  it('answers the same partnerOrderId again with 200 and the same waybill number and createdAt', async () => {
+    const order = orderInput({ partnerOrderId: 'again-1' });
+    const first = await signedOrderPost(url, order);
+    const second = await signedOrderPost(url, order);
+
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.json).toEqual(first.json);
+  });
+
+  it('gives 10 concurrent identical requests one waybill number: one 201 and nine 200', async () => {
+    const order = orderInput({ partnerOrderId: 'concurrent-1' });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => signedOrderPost(url, order)));
+
+    expect(answers.map(({ status }) => status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map(({ json }) => (json as OrderAnswer).waybillNo)).size).toBe(1);
+    expect(new Set(answers.map(({ json }) => (json as OrderAnswer).createdAt)).size).toBe(1);
+    expect(runtime.instanceCount('parcelscan-order-webhook')).toBeGreaterThan(1);
+  });
+
+  it('keeps one partner’s order ids apart from another’s', async () => {
+    const order = orderInput({ partnerOrderId: 'shared-id' });
+    const fromDemo = await signedOrderPost(url, order);
+    const fromAcme = await signedOrderPost(url, order, { partnerId: 'acme', secret: 'acme-secret-1' });
+
+    expect([fromDemo.status, fromAcme.status]).toEqual([201, 201]);
+    expect((fromAcme.json as OrderAnswer).waybillNo).not.toBe((fromDemo.json as OrderAnswer).waybillNo);
+  });
+
+  it('answers 409 ORDER_CONFLICT to a different order under a partnerOrderId already used', async () => {
+    const original = orderInput({ partnerOrderId: 'conflict-1' });
+    const first = await signedOrderPost(url, original);
+    const other = await signedOrderPost(url, { ...original, weightGrams: 3000 });
+
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(409);
+    expect((other.json as ErrorAnswer).error.code).toBe('ORDER_CONFLICT');
+  });
+
+  it('keeps the order summary when scans are folded into the parcel row', async () => {
+    const { waybillNo } = (await signedOrderPost(url, orderInput({ partnerOrderId: 'scanned-1' }))).json as OrderAnswer;
+    const rawBody = JSON.stringify({ events: [scanEventInput({ eventId: 'pickup-scanned-1', waybillNo, type: 'PICKED_UP' })] });
+    const scans = await fetch(`${runtime.url ?? ''}/v1/scans`, {
+      method: 'POST',
+      headers: { ...signPartnerRequest('demo', 'demo-secret', rawBody, Date.now()), 'Content-Type': 'application/json' },
+      body: rawBody,
+    });
+    expect(scans.status).toBe(200);
+
+    const row = await parcelRow(waybillNo);
+    expect(row?.attributes.status).toBe('PICKED_UP');
+    expect(JSON.parse(String(row?.attributes.order))).toMatchObject({ partnerOrderId: 'scanned-1', receiver: { name: '張*' } });
+  });
+
+  it('answers 400 naming the field of an invalid order, before storing anything', async () => {
+    const order = orderInput({ partnerOrderId: 'invalid-1' });
+    const answer = await signedOrderPost(url, { ...order, receiver: { ...order.receiver, phone: '12345' } });
+
+    expect(answer.status).toBe(400);
+    expect((answer.json as ErrorAnswer).error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: [{ path: 'receiver.phone', message: expect.stringMatching(/^must be a mainland mobile number/) }],
+    });
+    expect(await store.getRow({ table: ordersTable.name, primaryKey: orderKeyOf('demo', 'invalid-1') })).toBeUndefined();
+  });
+
+  it('answers 400 to a body that is not JSON', async () => {
+    const answer = await signedOrderPost(url, '{"partnerOrderId": ');
+    expect(answer.status).toBe(400);
+    expect((answer.json as ErrorAnswer).error.message).toBe('The body is not valid JSON.');
+  });
+
+  it('answers 401 to a bad signature, 415 to a non-JSON body and 413 to a body over 64 KiB', async () => {
+    const order = orderInput({ partnerOrderId: 'refused-1' });
+    const unsigned = await signedOrderPost(url, order, { headers: { 'X-Signature': '0'.repeat(64) } });
+    const text = await signedOrderPost(url, order, { contentType: 'text/plain' });
+    const huge = await signedOrderPost(url, { ...order, note: 'x'.repeat(70_000) });
+
+    expect([unsigned.status, text.status, huge.status]).toEqual([401, 415, 413]);
+    expect((unsigned.json as ErrorAnswer).error.code).toBe('UNAUTHORIZED');
+    expect((huge.json as ErrorAnswer).error.message).toBe('The body must be at most 65536 bytes.');
+    expect(await store.getRow({ table: ordersTable.name, primaryKey: orderKeyOf('demo', 'refused-1') })).toBeUndefined();
+  });
+});
+
+describe('the order webhook when storage is unavailable', () => {
+  let server: TablestoreServer;
+  let store: TablestoreClient;
+
+  beforeAll(async () => {
+    server = await startTablestoreServer({ port: 0 });
+    await provisionTables({ endpoint: server.url, instanceName, ...key }, tables);
+    store = createTablestoreClient({ endpoint: server.url, instanceName, ...key, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers 503 with Retry-After once retries run out at the deadline, and stores the order on the resend', async () => {
+    const registry: PartnerRegistry = new Map([['demo', { partnerId: 'demo', name: 'Demo partner', secrets: ['demo-secret'] }]]);
+    const waybills = new WaybillAllocator({ blockSize: 10, shards: 4, random: Math.random });
+    const rawBody = Buffer.from(JSON.stringify(orderInput({ partnerOrderId: 'unavailable-1' })));
+    const send = () => {
+      const nowMs = Date.now();
+      const headers = { ...signPartnerRequest('demo', 'demo-secret', rawBody, nowMs), 'Content-Type': 'application/json' };
+      const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+      return handleOrderWebhook(
+        { method: 'POST', path: '/v1/orders', headers: lowerCased, query: {}, rawBody, requestId: 'r-1', sourceIp: '127.0.0.1' },
+        { tablestore: store, partners: registry, waybills, nowMs, deadline: nowMs + 300, log: () => {} },
+      );
+    };
+
+    server.faults.configure({ errorRate: 1, errorCode: 'OTSServerBusy' });
+    const unavailable = await send();
+    server.faults.configure({ errorRate: 0 });
+    const resent = await send();
+
+    expect(unavailable.statusCode).toBe(503);
+    expect(unavailable.headers['retry-after']).toBe('5');
+    expect(JSON.parse(unavailable.body)).toMatchObject({ error: { code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining('partnerOrderId') } });
+    expect(resent.statusCode).toBe(201);
+  });
+});
