@@ -1,16 +1,17 @@
 import { parsePartnerRegistry, type PartnerRegistry } from '../../layers/core/src/domain/index.ts';
-import type { FcContext } from '../../layers/core/src/http/fc-context.ts';
-import { parseHttpTriggerEvent, type HttpResponse } from '../../layers/core/src/http/http-event.ts';
 import { handleOrderWebhook } from '../../layers/core/src/http/order-webhook.ts';
 import { WaybillAllocator } from '../../layers/core/src/ingest/waybill-allocator.ts';
+import { withHttpObservability } from '../../layers/core/src/observability/instrument.ts';
+import { createLogger } from '../../layers/core/src/observability/logger.ts';
 import { deadlineOf, tablestoreClientFor } from '../../layers/core/src/runtime/clients.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../../layers/core/src/runtime/config.ts';
 
 /**
- * FC entry of POST /v1/orders: decode the HTTP trigger event, hand it to the layer, return its answer. The
- * waybill allocator lives here, in module scope: the block of numbers it holds belongs to this instance.
+ * FC entry of POST /v1/orders: the layer's use case, with the request's trace and logger around it. The waybill
+ * allocator lives here, in module scope: the block of numbers it holds belongs to this instance.
  */
 
+const logger = createLogger({ level: process.env.LOG_LEVEL });
 let instance: { config: RuntimeConfig; partners: PartnerRegistry; waybills: WaybillAllocator } | undefined;
 
 function startInstance(): NonNullable<typeof instance> {
@@ -22,16 +23,15 @@ function startInstance(): NonNullable<typeof instance> {
   };
 }
 
-export async function handler(event: Buffer, context: FcContext): Promise<HttpResponse> {
-  const startedAtMs = Date.now();
+export const handler = withHttpObservability(async (request, { context, startedAtMs, trace, log }) => {
   instance ??= startInstance();
-  return handleOrderWebhook(parseHttpTriggerEvent(event), {
+  return handleOrderWebhook(request, {
     tablestore: tablestoreClientFor(context, instance.config),
     partners: instance.partners,
     waybills: instance.waybills,
     nowMs: startedAtMs,
     deadline: deadlineOf(context, startedAtMs),
-    traceId: context.requestId,
-    log: (level, message, fields) => context.logger[level](JSON.stringify({ message, ...fields })),
+    traceId: trace.traceId,
+    log,
   });
-}
+}, { logger });

@@ -1,19 +1,18 @@
-import type { FcContext } from '../../layers/core/src/http/fc-context.ts';
-import { parseHttpTriggerEvent, type HttpResponse } from '../../layers/core/src/http/http-event.ts';
-import { handleTrackingApi } from '../../layers/core/src/http/tracking-api.ts';
+import { handleTrackingApi, requestedWaybillNo } from '../../layers/core/src/http/tracking-api.ts';
+import { withHttpObservability } from '../../layers/core/src/observability/instrument.ts';
+import { createLogger } from '../../layers/core/src/observability/logger.ts';
 import { deadlineOf, tablestoreClientFor } from '../../layers/core/src/runtime/clients.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../../layers/core/src/runtime/config.ts';
 
-/** FC entry of GET /v1/parcels/{waybillNo}: decode the HTTP trigger event, hand it to the layer, return its answer. */
+/** FC entry of GET /v1/parcels/{waybillNo}: the layer's answer, with the request's trace and logger (bound to the waybill). */
 
+const logger = createLogger({ level: process.env.LOG_LEVEL });
 let config: RuntimeConfig | undefined;
 
-export async function handler(event: Buffer, context: FcContext): Promise<HttpResponse> {
-  const startedAtMs = Date.now();
-  config ??= readRuntimeConfig(process.env);
-  return handleTrackingApi(parseHttpTriggerEvent(event), {
-    tablestore: tablestoreClientFor(context, config),
-    deadline: deadlineOf(context, startedAtMs),
-    log: (level, message, fields) => context.logger[level](JSON.stringify({ message, ...fields })),
-  });
-}
+export const handler = withHttpObservability(
+  async (request, { context, startedAtMs, log }) => {
+    config ??= readRuntimeConfig(process.env);
+    return handleTrackingApi(request, { tablestore: tablestoreClientFor(context, config), deadline: deadlineOf(context, startedAtMs), log });
+  },
+  { logger, bind: (request) => ({ waybillNo: requestedWaybillNo(request) }) },
+);

@@ -1,19 +1,18 @@
-import type { FcContext } from '../../layers/core/src/http/fc-context.ts';
-import { parseHttpTriggerEvent, type HttpResponse } from '../../layers/core/src/http/http-event.ts';
-import { handleTrackingPage } from '../../layers/core/src/http/tracking-page.ts';
+import { handleTrackingPage, requestedPageWaybillNo } from '../../layers/core/src/http/tracking-page.ts';
+import { withHttpObservability } from '../../layers/core/src/observability/instrument.ts';
+import { createLogger } from '../../layers/core/src/observability/logger.ts';
 import { deadlineOf, tablestoreClientFor } from '../../layers/core/src/runtime/clients.ts';
 import { readRuntimeConfig, type RuntimeConfig } from '../../layers/core/src/runtime/config.ts';
 
-/** FC entry of the tracking page, GET /track and /track/{waybillNo}: decode the event, hand it to the layer. */
+/** FC entry of the tracking page, GET /track and /track/{waybillNo}: the layer's page, with the request's trace and logger. */
 
+const logger = createLogger({ level: process.env.LOG_LEVEL });
 let config: RuntimeConfig | undefined;
 
-export async function handler(event: Buffer, context: FcContext): Promise<HttpResponse> {
-  const startedAtMs = Date.now();
-  config ??= readRuntimeConfig(process.env);
-  return handleTrackingPage(parseHttpTriggerEvent(event), {
-    tablestore: tablestoreClientFor(context, config),
-    deadline: deadlineOf(context, startedAtMs),
-    log: (level, message, fields) => context.logger[level](JSON.stringify({ message, ...fields })),
-  });
-}
+export const handler = withHttpObservability(
+  async (request, { context, startedAtMs, log }) => {
+    config ??= readRuntimeConfig(process.env);
+    return handleTrackingPage(request, { tablestore: tablestoreClientFor(context, config), deadline: deadlineOf(context, startedAtMs), log });
+  },
+  { logger, bind: (request) => ({ waybillNo: requestedPageWaybillNo(request) }) },
+);

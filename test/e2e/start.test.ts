@@ -1,9 +1,12 @@
 import MNS from '@alicloud/mns';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import TableStore from 'tablestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -50,6 +53,9 @@ function parseBanner(text: string): Banner {
   const [partnerId = '', partnerSecret = ''] = bannerField(text, /demo partner +(\S+) \/ (\S+)/, 2);
   return { gatewayUrl, tablestoreUrl, instance, mnsUrl, accountId, accessKeyId, accessKeySecret, partnerId, partnerSecret };
 }
+
+const execFileAsync = promisify(execFile);
+const cliPath = fileURLToPath(new URL('../../bin/parcelscan.mjs', import.meta.url));
 
 /** `parcelscan start` on free ports, resolved once the whole banner is printed. */
 function startStack(dataDir: string): Promise<CliProcess> {
@@ -198,6 +204,22 @@ describe('parcelscan start', () => {
       return body['ActiveMessages'] === '0' && body['InactiveMessages'] === '0';
     });
     expect((await mns.getQueueAttributes('scan-events-dlq')).body['ActiveMessages']).toBe('0');
+  });
+
+  it("prints the functions' log lines as JSON when piped, and `parcelscan stats` prints the totals of their metric lines", async () => {
+    await eventually(async () => (cli?.output() ?? '').includes('"msg":"batch handled"'));
+    const jsonLines = (cli?.output() ?? '').split('\n').filter((line) => line.startsWith('{'));
+    expect(jsonLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'info', function: 'parcelscan-scan-webhook', partnerId: 'demo', msg: 'scans recorded', accepted: 1 }),
+        expect.objectContaining({ kind: 'metric', name: 'queue-batch', function: 'parcelscan-scan-consumer', messages: 1 }),
+      ]),
+    );
+
+    const { stdout } = await execFileAsync(process.execPath, [cliPath, 'stats', '--gateway', banner.gatewayUrl]);
+    expect(stdout).toMatch(/^demo +1 +1 +1 +0 +0 /m);
+    expect(stdout).toMatch(/^hub-scanner +1 +1 +1 +0 +0 /m);
+    expect(stdout).toContain('queue batches: 1 invocations, 1 messages');
   });
 
   it('stops cleanly on SIGINT with exit code 0, and keeps what it acknowledged across a restart on the same --data', { timeout: 120_000 }, async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import type { MetricTotalsSnapshot, PartnerScanTotals } from '../../../layers/core/src/observability/metric-totals.ts';
+import { STATS_PATH } from '../fc/gateway.ts';
 
 /**
  * `parcelscan stats`: the metric totals of a running local stack (`npm start`) since it started, read from the
@@ -52,8 +53,6 @@ const snapshotSchema = z.object({
   }),
 });
 
-/** The path the local gateway serves the totals on. */
-export const statsPath = '/__local/stats';
 
 const columns: readonly { title: string; value: (totals: PartnerScanTotals) => string }[] = [
   { title: 'invocations', value: (t) => String(t.invocations) },
@@ -158,7 +157,7 @@ export function statsCommand(io: StatsIo = processIo): Command {
     .option('--gateway <url>', 'the local FC gateway that `npm start` printed', 'http://127.0.0.1:9000')
     .option('--json', 'print the totals as JSON')
     .action(async (options: { gateway: string; json?: boolean }) => {
-      const url = new URL(statsPath, options.gateway).toString();
+      const url = new URL(STATS_PATH, options.gateway).toString();
       const result = await fetchSnapshot(io, url);
       if (!result.ok) {
         io.stderr(`parcelscan stats: ${result.message}\n`);

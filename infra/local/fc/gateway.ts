@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { buildHttpTriggerEvent, functionErrorResponse, gatewayErrorResponse, httpResponseFromResult, type HttpResponse } from './events.ts';
 import type { InvocationOutcome } from './instances.ts';
+import type { InvokeFunctionApi } from './invoke-api.ts';
 import type { LogSink } from './logs.ts';
 import { matchRoute, type RouteTable } from './routes.ts';
 
@@ -15,8 +16,12 @@ import { matchRoute, type RouteTable } from './routes.ts';
  * No documented code covers a path no route matches or a method a route refuses; the gateway answers
  * 404 `PathNotFound` and 405 `MethodNotAllowed` in FC's `{errorCode, errorMessage}` form.
  * Trigger `authType` (function, jwt) is not checked locally: every trigger behaves as anonymous.
+ * `GET /__local/stats` is the local stack's own: the functions' metric totals, for `parcelscan stats`.
  */
 export const HTTP_LIMITS = { maxHeaderBytes: 8 * 1024, maxPathBytes: 4 * 1024, maxBodyBytes: 32 * 1024 * 1024 } as const;
+
+/** Where the gateway answers the metric totals; `/__local/` is the local servers' own space (as Tablestore's `/__local/faults`). */
+export const STATS_PATH = '/__local/stats';
 
 export interface GatewayOptions {
   host: string;
@@ -27,6 +32,10 @@ export interface GatewayOptions {
   newRequestId: () => string;
   log: LogSink;
   limits?: Partial<typeof HTTP_LIMITS>;
+  /** What `GET /__local/stats` answers, as JSON; the path is routed as any other when absent. */
+  stats?: () => unknown;
+  /** FC 3.0's InvokeFunction API (`POST /2023-03-30/functions/{name}/invocations`, invoke-api.ts); routed as any other path when absent. */
+  invokeFunctionApi?: InvokeFunctionApi;
 }
 
 export interface Gateway {
@@ -58,6 +67,12 @@ function outcomeResponse(outcome: InvocationOutcome): HttpResponse {
   return functionErrorResponse(outcome.error);
 }
 
+function methodNotAllowed(message: string, allowed: readonly string[]): HttpResponse {
+  const response = gatewayErrorResponse(405, 'MethodNotAllowed', message);
+  response.headers.allow = allowed.join(', ');
+  return response;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limits = { ...HTTP_LIMITS, ...options.limits };
 
@@ -69,11 +84,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (headerBytes(request.rawHeaders) > limits.maxHeaderBytes) return { response: gatewayErrorResponse(400, 'InvalidArgument', `request headers exceed ${limits.maxHeaderBytes} bytes`) };
     if (tooLarge) return { response: gatewayErrorResponse(400, 'EntityTooLarge', `payload size exceeds maximum allowed size (${limits.maxBodyBytes} bytes)`) };
 
+    if (options.stats !== undefined && url.split('?')[0] === STATS_PATH) {
+      if (method !== 'GET') return { response: methodNotAllowed(`${STATS_PATH} accepts GET`, ['GET']) };
+      return { response: { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(options.stats())) } };
+    }
+    if (options.invokeFunctionApi?.handles(url) === true) return options.invokeFunctionApi.answer({ method, url, headers: request.headers, body }, requestId);
     const route = matchRoute(options.routes, method, url, request.headers.host?.replace(/:\d+$/, ''));
     if (route.kind === 'not-found') return { response: gatewayErrorResponse(404, 'PathNotFound', `no route or function matches ${method} ${url.split('?')[0] ?? url}`) };
     if (route.kind === 'method-not-allowed') {
-      const response = gatewayErrorResponse(405, 'MethodNotAllowed', `function ${route.functionName} does not accept ${method}; it accepts ${route.allowed.join(', ')}`);
-      response.headers.allow = route.allowed.join(', ');
+      const response = methodNotAllowed(`function ${route.functionName} does not accept ${method}; it accepts ${route.allowed.join(', ')}`, route.allowed);
       return { response, functionName: route.functionName };
     }
     const event = buildHttpTriggerEvent(

@@ -16,7 +16,7 @@ export { findFunction, type Deployment, type FunctionDefinition, type HttpTrigge
 export { LOCAL_CREDENTIALS, type FcContext, type FcCredentials, type FcLogger } from './fc-context.ts';
 export type { HttpTriggerEvent, MnsQueueCloudEvent } from './events.ts';
 export type { InvocationOutcome } from './instances.ts';
-export { consoleLogSink, formatLogRecord, type LogRecord, type LogSink } from './logs.ts';
-export { HTTP_LIMITS } from './gateway.ts';
+export { consoleLogSink, createConsoleLogSink, formatLogRecord, renderLogRecord, type LogRecord, type LogSink } from './logs.ts';
+export { HTTP_LIMITS, STATS_PATH } from './gateway.ts';
 export type { RouteTable } from './routes.ts';
 export { ServerlessYamlError, UnresolvedVariableError, FunctionBuildError, FunctionNotFoundError } from './errors.ts';

@@ -1,7 +1,9 @@
 /**
  * The code one FC instance runs, in its own worker thread: like FC's nodejs20 bootstrap it loads the
  * function's module once (module scope survives between invocations on a warm instance), then runs each
- * invocation with the event as a Buffer and an FC context, and reports console output per request.
+ * invocation with the event as a Buffer and an FC context, and reports its output per request: console and
+ * `context.logger` calls, and what it writes straight to `process.stdout` / `process.stderr` (the structured log
+ * lines of layers/core/src/observability), one record per line, as FC collects both into the function's logs.
  * It is bundled by esbuild at runtime start (see `bootstrap.ts`) so a Worker can load it as plain JS.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -12,8 +14,9 @@ import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FunctionErrorPayload, HandlerResult } from './events.ts';
 import type { FcContext, FcLogger } from './fc-context.ts';
-import type { InstanceMessage, InstanceSetup, InvokeMessage } from './instance-protocol.ts';
+import type { InstanceMessage, InstanceSetup, InvocationResult, InvokeMessage } from './instance-protocol.ts';
 import type { LogRecord } from './logs.ts';
+import { levelOfLine, OutputLines } from './output-lines.ts';
 
 type Handler = (event: Buffer, context: FcContext, callback?: (error: unknown, value?: unknown) => void) => unknown;
 
@@ -33,6 +36,48 @@ function emit(level: LogRecord['level'], requestId: string | undefined, args: un
 const LEVELS: readonly LogRecord['level'][] = ['log', 'info', 'warn', 'error', 'debug'];
 for (const level of LEVELS) {
   console[level] = (...args: unknown[]) => emit(level, currentRequest.getStore(), args);
+}
+
+function emitLine(line: string, fallback: LogRecord['level']): void {
+  post({ type: 'log', requestId: currentRequest.getStore(), level: levelOfLine(line, fallback), message: line });
+}
+
+/** The text of a `write(chunk, encoding?)` call, as Node's streams read their arguments. */
+function chunkText(chunk: unknown, encoding: unknown): string {
+  if (typeof chunk === 'string') {
+    return typeof encoding === 'string' && Buffer.isEncoding(encoding) ? Buffer.from(chunk, encoding).toString('utf8') : chunk;
+  }
+  return chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8') : String(chunk);
+}
+
+/**
+ * Replaces a stream's `write` with one that reports each line as a log record of the request running; the worker's
+ * own stream would pass the text to the parent's stdout unseen by the log sink. Lines are cut at newlines
+ * (output-lines.ts); the callback, when given, is called as a stream calls it once the data is handled.
+ */
+function captureOutput(stream: NodeJS.WriteStream, fallback: LogRecord['level']): OutputLines {
+  const lines = new OutputLines();
+  const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+    for (const line of lines.push(chunkText(chunk, encoding))) emitLine(line, fallback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(() => (done as (error?: Error | null) => void)(null));
+    return true;
+  };
+  stream.write = write as NodeJS.WriteStream['write'];
+  return lines;
+}
+
+const capturedOutput: readonly { lines: OutputLines; fallback: LogRecord['level'] }[] = [
+  { lines: captureOutput(process.stdout, 'log'), fallback: 'log' },
+  { lines: captureOutput(process.stderr, 'warn'), fallback: 'warn' },
+];
+
+/** Reports what was written without a final newline, before the invocation ends. */
+function flushOutput(): void {
+  for (const { lines, fallback } of capturedOutput) {
+    const rest = lines.flush();
+    if (rest !== undefined) emitLine(rest, fallback);
+  }
 }
 
 /** FC's error body for a thrown value (https://www.alibabacloud.com/help/en/functioncompute/fc/error-handling-nodejs). */
@@ -94,12 +139,14 @@ function call(handler: Handler, event: Buffer, context: FcContext): Promise<unkn
 async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   const event = Buffer.from(message.event);
   await currentRequest.run(message.requestId, async () => {
+    let outcome: InvocationResult;
     try {
-      const value = await call(handler, event, contextFor(message.requestId));
-      post({ type: 'result', invocationId: message.invocationId, outcome: { ok: true, result: serialise(value) } });
+      outcome = { ok: true, result: serialise(await call(handler, event, contextFor(message.requestId))) };
     } catch (error) {
-      post({ type: 'result', invocationId: message.invocationId, outcome: { ok: false, error: errorPayload(error) } });
+      outcome = { ok: false, error: errorPayload(error) };
     }
+    flushOutput();
+    post({ type: 'result', invocationId: message.invocationId, outcome });
   });
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { MetricTotals, type MetricTotalsSnapshot } from '../../../layers/core/src/observability/metric-totals.ts';
 import { ensureLayerDirectory, layerNodeModulesDir } from '../../build/layer.ts';
 import { prepareInstanceBootstrap, type InstanceBootstrap } from './bootstrap.ts';
 import { buildFunctions, functionOutDir } from './build.ts';
@@ -7,6 +8,7 @@ import { findFunction, type Deployment, type FunctionDefinition } from './deploy
 import { FunctionNotFoundError, ServerlessYamlError } from './errors.ts';
 import { LOCAL_CREDENTIALS, type FcCredentials } from './fc-context.ts';
 import { startGateway, type Gateway } from './gateway.ts';
+import { createInvokeFunctionApi, InvocationLogTail } from './invoke-api.ts';
 import { FunctionPool, type InvocationOutcome } from './instances.ts';
 import { consoleLogSink, type LogSink } from './logs.ts';
 import { createMnsClient, type MnsConnection } from './mns-client.ts';
@@ -66,6 +68,8 @@ export interface FcRuntime {
   invoke(functionName: string, event: Buffer | string): Promise<InvocationOutcome>;
   /** Live instances of a function. */
   instanceCount(functionName: string): number;
+  /** The metric lines the functions wrote since the runtime started, added up (`GET {gateway}/__local/stats`). */
+  metricTotals(): MetricTotalsSnapshot;
   close(): Promise<void>;
 }
 
@@ -96,7 +100,16 @@ function hostEnvironment(): Record<string, string> {
  * await runtime.close();
  */
 export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRuntime> {
-  const log = options.log ?? consoleLogSink;
+  const sink = options.log ?? consoleLogSink;
+  // The functions' metric lines (layers/core/src/observability) are added up as they pass, for `parcelscan stats`.
+  const totals = new MetricTotals(new Date());
+  // The log lines of InvokeFunction API calls in flight, answered as their `x-fc-log-result` (invoke-api.ts).
+  const invocationLogs = new InvocationLogTail();
+  const log: LogSink = (record) => {
+    if (record.source === 'function') totals.addLine(record.message);
+    invocationLogs.add(record);
+    sink(record);
+  };
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const credentials = options.credentials ?? LOCAL_CREDENTIALS;
   const yamlDir = path.dirname(path.resolve(options.yamlPath));
@@ -173,6 +186,8 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
         invoke,
         newRequestId: () => newFcRequestId(),
         log,
+        stats: () => totals.snapshot(),
+        invokeFunctionApi: createInvokeFunctionApi({ credentials, invoke, logs: invocationLogs }),
       });
     }
     if (options.mns !== undefined) {
@@ -216,6 +231,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
     routes,
     invoke: (functionName, event) => invoke(functionName, event),
     instanceCount: (functionName) => pools.get(functionName)?.instanceCount ?? 0,
+    metricTotals: () => totals.snapshot(),
     async close() {
       await Promise.all(pollers.map((poller) => poller.stop()));
       await gateway?.close();

@@ -110,13 +110,15 @@ describe('local FC runtime: HTTP gateway', () => {
     });
   });
 
-  it("prints the handler's console and logger output with the function name and request id", async () => {
+  it("prints the handler's console, logger and raw stdout/stderr output with the function name and request id", async () => {
     const response = await send(url, { path: '/v1/echo/logs' });
     const requestId = String(response.headers['x-fc-request-id']);
     const lines = logs.filter((record) => record.source === 'function' && record.requestId === requestId).map((record) => [record.functionName, record.level, record.message]);
     expect(lines).toEqual([
       ['fixture-echo', 'log', `echo handling ${requestId}`],
       ['fixture-echo', 'info', 'logger line'],
+      ['fixture-echo', 'warn', '{"level":"warn","msg":"straight to stdout"}'],
+      ['fixture-echo', 'warn', 'no newline at the end'],
     ]);
   });
 

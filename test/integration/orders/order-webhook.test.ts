@@ -11,6 +11,7 @@ import { ordersTable, parcelsTable, tables } from '../../../infra/tables.ts';
 import { isValidWaybillNo, signPartnerRequest, waybillNoSchema, type PartnerRegistry } from '../../../layers/core/src/domain/index.ts';
 import { handleOrderWebhook } from '../../../layers/core/src/http/order-webhook.ts';
 import { WaybillAllocator } from '../../../layers/core/src/ingest/waybill-allocator.ts';
+import { createLogger } from '../../../layers/core/src/observability/index.ts';
 import { orderKeyOf } from '../../../layers/core/src/store/orders-table.ts';
 import { parcelKeyOf } from '../../../layers/core/src/store/parcels-table.ts';
 import { createTablestoreClient, type TablestoreClient } from '../../../layers/core/src/store/tablestore-client.ts';
@@ -216,7 +217,7 @@ describe('the order webhook when storage is unavailable', () => {
       const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
       return handleOrderWebhook(
         { method: 'POST', path: '/v1/orders', headers: lowerCased, query: {}, rawBody, requestId: 'r-1', sourceIp: '127.0.0.1' },
-        { tablestore: store, partners: registry, waybills, nowMs, deadline: nowMs + 300, log: () => {} },
+        { tablestore: store, partners: registry, waybills, nowMs, deadline: nowMs + 300, log: createLogger({ sink: () => undefined }) },
       );
     };
 

@@ -43,6 +43,20 @@ describe('an MNS scan message', () => {
     expect(message.ok && message.events[0]?.remark).toBe(remark);
   });
 
+  it("hands back the producer's trace context, from a batch or a bare event, and leaves it out when there is none", () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const batch = decodeScanMessage(encodeScanMessage({ source: 'demo', traceparent, tracestate: 'ps=1', events: [scanEventInput()] }), true);
+    expect(batch).toMatchObject({ ok: true, source: 'demo', traceparent, tracestate: 'ps=1' });
+    expect(decodeScanMessage(encodeScanMessage({ ...scanEventInput(), traceparent }), true)).toMatchObject({ ok: true, traceparent });
+    expect(decodeScanMessage(encodeScanMessage(scanEventInput()), true)).not.toHaveProperty('traceparent');
+  });
+
+  it('ignores a trace context that is not text rather than dead-lettering the scans', () => {
+    const message = decodeScanMessage(JSON.stringify({ events: [scanEventInput()], traceparent: 42 }), false);
+    expect(message.ok && message.events).toHaveLength(1);
+    expect(message).not.toHaveProperty('traceparent');
+  });
+
   describe('a batch with some invalid events', () => {
     const invalid = scanEventInput({ eventId: 'b', waybillNo: '773061155005904' });
     const message = decodeScanMessage(

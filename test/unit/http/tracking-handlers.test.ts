@@ -3,6 +3,7 @@ import { foldScans, scanEventKey, scanEventSchema, type ScanEventInput } from '.
 import type { HttpRequest, HttpResponse } from '../../../layers/core/src/http/http-event.ts';
 import { handleTrackingApi } from '../../../layers/core/src/http/tracking-api.ts';
 import { handleTrackingPage } from '../../../layers/core/src/http/tracking-page.ts';
+import { createLogger } from '../../../layers/core/src/observability/index.ts';
 import { createTablestoreError } from '../../../layers/core/src/store/errors.ts';
 import type { TablestoreClient } from '../../../layers/core/src/store/tablestore-client.ts';
 import type { Row } from '../../../layers/core/src/store/values.ts';
@@ -49,7 +50,7 @@ function fakeStore(options: { parcel?: Row['attributes'] | Error; timeline?: Row
 }
 
 function deps(store: FakeStore) {
-  return { tablestore: store.client, deadline: Date.now() + 2000, log: () => undefined };
+  return { tablestore: store.client, deadline: Date.now() + 2000, log: createLogger({ sink: () => undefined }) };
 }
 
 function json(response: HttpResponse): unknown {

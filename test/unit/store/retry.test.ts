@@ -127,6 +127,42 @@ describe('retryWithBackoff', () => {
     expect(thrown).toMatchObject({ message: 'busy 1', attempts: 1 });
   });
 
+  it('tells onRetry of each retry, with the attempt about to start and the error it follows', async () => {
+    const runtime = fakeRuntime();
+    const retries: [number, unknown][] = [];
+
+    await retryWithBackoff(
+      async (attempt) => {
+        if (attempt < 3) throw new RetryableFailure(`busy ${attempt}`);
+        return 'written';
+      },
+      { deadline: runtime.time + 10_000, policy, runtime, shouldRetry: () => true, onRetry: (attempt, error) => retries.push([attempt, (error as Error).message]) },
+    );
+
+    expect(retries).toEqual([
+      [2, 'busy 1'],
+      [3, 'busy 2'],
+    ]);
+  });
+
+  it('does not tell onRetry of a retry it gives up on', async () => {
+    const runtime = fakeRuntime();
+    let told = 0;
+
+    const outcome = retryWithBackoff(async () => Promise.reject(new RetryableFailure('busy')), {
+      deadline: runtime.time + 10_000,
+      policy: { ...policy, maxAttempts: 2 },
+      runtime,
+      shouldRetry: () => true,
+      onRetry: () => {
+        told += 1;
+      },
+    });
+
+    await expect(outcome).rejects.toThrow('busy');
+    expect(told).toBe(1);
+  });
+
   it('throws at once what shouldRetry refuses', async () => {
     const runtime = fakeRuntime();
     const duplicate = new RetryableFailure('condition check failed');
@@ -200,6 +236,22 @@ describe('retryPartialFailures', () => {
     expect(rounds).toEqual([[0, 1, 2, 3], [2], [2]]);
     expect(results).toEqual([ok('row 0'), fail('OTSConditionCheckFail', false), ok('row 2'), ok('row 3')]);
     expect(runtime.sleeps).toEqual([50, 100]);
+  });
+
+  it('tells onRetry of each round sent again, with the error of its first pending item', async () => {
+    const runtime = fakeRuntime();
+    const retries: [number, unknown][] = [];
+
+    await retryPartialFailures(
+      3,
+      async (indices) => indices.map((index) => (index === 0 || retries.length === 2 ? ok(`row ${index}`) : fail(`OTSServerBusy ${index}`, true))),
+      { ...options(runtime, runtime.time + 10_000), onRetry: (attempt, error) => retries.push([attempt, error]) },
+    );
+
+    expect(retries).toEqual([
+      [2, { code: 'OTSServerBusy 1', retryable: true }],
+      [3, { code: 'OTSServerBusy 1', retryable: true }],
+    ]);
   });
 
   it('counts a retryable whole-request failure against every pending item', async () => {

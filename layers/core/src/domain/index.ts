@@ -23,6 +23,7 @@ export {
 } from './scan-batch.ts';
 export {
   type ScanMessage,
+  type ScanMessageTrace,
   type DecodedScanMessage,
   type UndecodableScanMessage,
   type RejectedQueueEvent,

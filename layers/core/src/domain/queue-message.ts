@@ -10,8 +10,20 @@ import { partnerIdSchema } from './scan-order.ts';
  */
 export const defaultScanSource = 'hub-scanner';
 
-/** A message body as producers write it: one scan event, or a batch of them from one source. */
-export type ScanMessage = ScanEventInput | { source?: string; events: ScanEventInput[] };
+/**
+ * The W3C trace context a producer may put in a message body beside the scans, so the consumer's log lines and
+ * rows carry the producer's trace id: `{"source": "demo", "traceparent": "00-…-01", "events": […]}`, or on a bare
+ * event. MNS message properties would not reach the consumer: FC's MNS trigger hands it only the body
+ * (observability/README.md, "Across the queue"). Kept as text here; observability/trace.ts `traceFromMessage`
+ * validates it, and an invalid one is ignored, never a reason to dead-letter the scans.
+ */
+export interface ScanMessageTrace {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** A message body as producers write it: one scan event, or a batch of them from one source; either with its trace. */
+export type ScanMessage = (ScanEventInput | { source?: string; events: ScanEventInput[] }) & ScanMessageTrace;
 
 /** An event of a batch message that broke a rule; `input` is the event as it was sent, for its dead-letter record. */
 export interface RejectedQueueEvent extends RejectedScanEvent {
@@ -23,7 +35,7 @@ export interface RejectedQueueEvent extends RejectedScanEvent {
  * dead-letter queue as its own record. The message itself is then done: redelivering it would reject the same
  * events again, and since writes are idempotent the valid ones need no second delivery.
  */
-export interface DecodedScanMessage {
+export interface DecodedScanMessage extends ScanMessageTrace {
   ok: true;
   /** The partner id the `eventId`s belong to: the batch's `source`, or {@link defaultScanSource}. */
   source: string;
@@ -77,7 +89,17 @@ export function decodeScanMessage(body: string, isBase64Encoded: boolean): Decod
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return undecodable('body must be a JSON object: one scan event, or {"source": "...", "events": [...]}');
   }
-  return 'events' in json ? decodeBatch(json) : decodeSingleEvent(json);
+  const decoded = 'events' in json ? decodeBatch(json) : decodeSingleEvent(json);
+  return decoded.ok ? { ...decoded, ...traceOf(json) } : decoded;
+}
+
+/** The body's trace fields that are text; anything else under those names is ignored (trace context is best effort). */
+function traceOf(json: object): ScanMessageTrace {
+  const { traceparent, tracestate } = json as Record<string, unknown>;
+  return {
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(typeof tracestate === 'string' ? { tracestate } : {}),
+  };
 }
 
 function decodeBatch(json: object): DecodedScanMessage | UndecodableScanMessage {

@@ -41,12 +41,14 @@ const failureWording = {
 };
 
 export async function handleOrderWebhook(request: HttpRequest, deps: OrderWebhookDeps): Promise<HttpResponse> {
+  let log = deps.log;
   try {
     const { partnerId, body } = authenticatePartnerRequest(request, deps, {
       purpose: 'create orders',
       maxBodyBytes: maxOrderBodyBytes,
       bodyShape: 'a JSON order object {partnerOrderId, sender, receiver, weightGrams?, items?}',
     });
+    log = log.child({ partnerId });
     const parsed = parseOrder(body);
     if (!parsed.ok) throw parsed.error;
 
@@ -61,9 +63,15 @@ export async function handleOrderWebhook(request: HttpRequest, deps: OrderWebhoo
       },
       deps.deadline,
     );
+    // The order's parties stay out of the line: only what identifies it (receiver and sender are personal data).
+    log.info(placed.created ? 'order created' : 'order already placed', {
+      waybillNo: placed.waybillNo,
+      partnerOrderId: parsed.order.partnerOrderId,
+      created: placed.created,
+    });
     const answer: OrderWebhookAnswer = { waybillNo: placed.waybillNo, createdAt: new Date(placed.createdAtMs).toISOString() };
     return jsonResponse(placed.created ? 201 : 200, answer, { 'cache-control': 'no-store' });
   } catch (error) {
-    return webhookFailureResponse(error, deps, failureWording);
+    return webhookFailureResponse(error, { log }, failureWording);
   }
 }

@@ -1,5 +1,6 @@
 import { verifyPartnerRequest, type PartnerRegistry } from '../domain/index.ts';
 import { ParcelscanError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import { TablestoreError } from '../store/errors.ts';
 import { errorResponse } from './error-response.ts';
 import type { HttpRequest, HttpResponse } from './http-event.ts';
@@ -15,8 +16,11 @@ export interface PartnerWebhookDeps {
   partners: PartnerRegistry;
   /** The receiver's clock, for the signature's time window. */
   nowMs: number;
-  /** Where failures are explained: a refused signature's reason (the partner is told only "unauthorized"), a 5xx's cause. */
-  log(level: 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
+  /**
+   * The request's logger (observability/), where failures are explained: a refused signature's reason (the partner
+   * is told only "unauthorized"), a 5xx's cause.
+   */
+  log: Logger;
 }
 
 /** How one endpoint words its checks. */
@@ -71,7 +75,7 @@ export function authenticatePartnerRequest(
     registry: deps.partners,
   });
   if (!verification.ok) {
-    deps.log('warn', 'partner request refused', { reason: verification.reason });
+    deps.log.warn('partner request refused', { outcome: 'unauthorized', failure: verification.failure, reason: verification.reason });
     throw new ParcelscanError('UNAUTHORIZED');
   }
   try {
@@ -112,7 +116,7 @@ export function webhookFailureResponse(
   wording: WebhookFailureWording,
 ): HttpResponse {
   if (error instanceof ParcelscanError && error.status < 500) return errorResponse(error);
-  deps.log('error', wording.logMessage, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  deps.log.error(wording.logMessage, { error });
   if (error instanceof TablestoreError && error.retryable) {
     return errorResponse(
       new ParcelscanError('STORAGE_UNAVAILABLE', {

@@ -1,5 +1,6 @@
 import { parseScanBatch } from '../domain/index.ts';
-import { recordScans } from '../ingest/record-scans.ts';
+import { recordScans, tallyRecordedScans, type RecordScansResult } from '../ingest/record-scans.ts';
+import { rejectionReason, type InvocationMetrics } from '../observability/metrics.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event.ts';
 import { authenticatePartnerRequest, webhookFailureResponse, type PartnerWebhookDeps } from './partner-webhook.ts';
@@ -15,7 +16,12 @@ export const maxScanBodyBytes = 1024 * 1024;
 export interface ScanWebhookDeps extends PartnerWebhookDeps {
   tablestore: TablestoreClient;
   deadline: number;
+  /** The request's trace id (observability/trace.ts): every scan row written carries it. */
   traceId?: string;
+  /** The invocation's metrics: what became of the partner's scans goes into its `scans` tally. */
+  metrics: InvocationMetrics;
+  /** When the scans count as written, for the lag metric; `Date.now` by default. */
+  clock?: () => number;
 }
 
 export interface ScanWebhookAnswer {
@@ -24,33 +30,46 @@ export interface ScanWebhookAnswer {
   rejected: { index: number; eventId?: string; errors: { path: string; message: string }[] }[];
 }
 
+const nothingRecorded: RecordScansResult = { outcomes: [], accepted: 0, duplicates: 0, rowsWritten: 0 };
+
 export async function handleScanWebhook(request: HttpRequest, deps: ScanWebhookDeps): Promise<HttpResponse> {
+  let log = deps.log;
   try {
     const { partnerId, body } = authenticatePartnerRequest(request, deps, {
       purpose: 'send scan events',
       maxBodyBytes: maxScanBodyBytes,
       bodyShape: 'a JSON object {"events": [...]}',
     });
+    log = log.child({ partnerId });
     const batch = parseScanBatch(body);
     if (!batch.ok) throw batch.error;
 
+    // Counted before the write, so a request that fails on storage still shows what it brought and its retries.
+    const tally = deps.metrics.scans(partnerId).count({ batchSize: batch.accepted.length + batch.rejected.length });
+    for (const rejected of batch.rejected) tally.reject(rejectionReason(rejected.errors));
+    const events = batch.accepted.map(({ event }) => event);
     const result =
-      batch.accepted.length === 0
-        ? { accepted: 0, duplicates: 0 }
+      events.length === 0
+        ? nothingRecorded
         : await recordScans(
             deps.tablestore,
             {
               partnerId,
               channel: 'webhook',
-              events: batch.accepted.map(({ event }) => event),
+              events,
               receivedAtMs: deps.nowMs,
               ...(deps.traceId === undefined ? {} : { traceId: deps.traceId }),
             },
             deps.deadline,
+            () => tally.count({ otsRetries: 1 }),
           );
+    tallyRecordedScans(tally, events, result, (deps.clock ?? Date.now)());
+    const { rejected, rejectedReasons, rowsWritten, otsRetries } = tally.values();
+    log.info('scans recorded', { accepted: result.accepted, duplicates: result.duplicates, rejected, rejectedReasons, rowsWritten, otsRetries });
+
     const answer: ScanWebhookAnswer = { accepted: result.accepted, duplicates: result.duplicates, rejected: batch.rejected };
     return jsonResponse(200, answer, { 'cache-control': 'no-store' });
   } catch (error) {
-    return webhookFailureResponse(error, deps, { logMessage: 'scan webhook failed' });
+    return webhookFailureResponse(error, { log }, { logMessage: 'scan webhook failed' });
   }
 }

@@ -1,5 +1,6 @@
 import { fieldErrors, waybillNoSchema, type WaybillNo } from '../domain/index.ts';
 import { ParcelscanError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import { TablestoreError } from '../store/errors.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import { trackParcel } from '../tracking/track-parcel.ts';
@@ -18,7 +19,8 @@ export interface TrackingDeps {
   tablestore: TablestoreClient;
   /** Epoch ms by which storage must have answered (retries included); past it the answer is a 503. */
   deadline: number;
-  log(level: 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
+  /** The request's logger (observability/): where a failed read is explained. */
+  log: Logger;
 }
 
 const parcelPath = /^\/v1\/parcels\/([^/]+)$/u;
@@ -43,11 +45,22 @@ export function parseWaybillSegment(segment: string): { ok: true; waybillNo: Way
  * The error to answer for a failed tracking read: storage that stays unavailable past the deadline is a
  * `TRACKING_UNAVAILABLE` 503 with `Retry-After`; anything else an `INTERNAL` 500. Both are logged.
  */
-export function trackingFailure(error: unknown, log: TrackingDeps['log']): ParcelscanError {
-  log('error', 'tracking query failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+export function trackingFailure(error: unknown, log: Logger): ParcelscanError {
+  log.error('tracking query failed', { error });
   if (error instanceof ParcelscanError) return error;
   if (error instanceof TablestoreError && error.retryable) return new ParcelscanError('TRACKING_UNAVAILABLE', { cause: error });
   return new ParcelscanError('INTERNAL', { cause: error });
+}
+
+/**
+ * The waybill number a `GET /v1/parcels/{waybillNo}` request asks about, when it is a valid one: what the request's
+ * log lines carry as `waybillNo` (a malformed segment is not logged as one).
+ */
+export function requestedWaybillNo(request: HttpRequest): WaybillNo | undefined {
+  const segment = parcelPath.exec(request.path)?.[1];
+  if (segment === undefined) return undefined;
+  const waybill = parseWaybillSegment(segment);
+  return waybill.ok ? waybill.waybillNo : undefined;
 }
 
 function withHeaders(response: HttpResponse, headers: Readonly<Record<string, string>>): HttpResponse {

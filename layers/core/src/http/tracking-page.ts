@@ -1,3 +1,4 @@
+import type { WaybillNo } from '../domain/index.ts';
 import { ParcelscanError } from '../errors.ts';
 import { trackParcel } from '../tracking/track-parcel.ts';
 import { cacheControl, conditionalResponse, entityTag } from './http-cache.ts';
@@ -77,6 +78,17 @@ async function parcelPage(request: HttpRequest, segment: string, deps: TrackingD
       ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
     });
   }
+}
+
+/**
+ * The waybill number a tracking page request asks about, when it is a valid one (`/track/{waybillNo}`, or the
+ * search form's `?waybillNo=`): what the request's log lines carry as `waybillNo`.
+ */
+export function requestedPageWaybillNo(request: HttpRequest): WaybillNo | undefined {
+  const input = parcelPagePath.exec(request.path)?.[1] ?? request.query.waybillNo;
+  if (input === undefined) return undefined;
+  const waybill = parseWaybillSegment(normaliseSearch(input));
+  return waybill.ok ? waybill.waybillNo : undefined;
 }
 
 /**

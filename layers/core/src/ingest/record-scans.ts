@@ -1,5 +1,7 @@
 import { scanEventKey, type FoldableScan, type ScanEvent, type WaybillNo } from '../domain/index.ts';
+import type { ScanTally } from '../observability/metrics.ts';
 import { foldIntoParcels } from '../store/parcels-table.ts';
+import type { RetryListener } from '../store/retry.ts';
 import { writeScans, type RecordedScan, type ScanWriteOutcome } from '../store/scan-events-table.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 
@@ -16,7 +18,13 @@ export interface ScanSubmission {
   channel: RecordedScan['channel'];
   events: readonly ScanEvent[];
   receivedAtMs: number;
+  /** The trace every scan row carries (observability/trace.ts), unless `traceIds` names another for it. */
   traceId?: string;
+  /**
+   * The trace of each event, by its position in `events`, when they differ: a queue batch gathers the messages of
+   * many traces, and is still written in one submission per partner rather than one per trace.
+   */
+  traceIds?: readonly (string | undefined)[];
 }
 
 export interface RecordScansResult {
@@ -24,21 +32,37 @@ export interface RecordScansResult {
   outcomes: ScanWriteOutcome[];
   accepted: number;
   duplicates: number;
+  /** Rows written: the scan rows of the accepted events and the parcel rows that changed. */
+  rowsWritten: number;
 }
 
+/**
+ * Records a partner's scans. Storage retries (a request or a batch round sent again) are told to `onRetry`, so a
+ * caller counts them even when the call fails in the end.
+ *
+ * @example
+ * ```ts
+ * const result = await recordScans(store, { partnerId: 'demo', channel: 'webhook', events, receivedAtMs, traceId }, deadline, () => tally.count({ otsRetries: 1 }));
+ * result.accepted; // events stored for the first time
+ * ```
+ */
 export async function recordScans(
   client: TablestoreClient,
   submission: ScanSubmission,
   deadline: number,
+  onRetry?: RetryListener,
 ): Promise<RecordScansResult> {
-  const scans: RecordedScan[] = submission.events.map((event) => ({
-    event,
-    eventKey: scanEventKey(submission.partnerId, event.eventId),
-    partnerId: submission.partnerId,
-    channel: submission.channel,
-    receivedAtMs: submission.receivedAtMs,
-    ...(submission.traceId === undefined ? {} : { traceId: submission.traceId }),
-  }));
+  const scans: RecordedScan[] = submission.events.map((event, index) => {
+    const traceId = submission.traceIds?.[index] ?? submission.traceId;
+    return {
+      event,
+      eventKey: scanEventKey(submission.partnerId, event.eventId),
+      partnerId: submission.partnerId,
+      channel: submission.channel,
+      receivedAtMs: submission.receivedAtMs,
+      ...(traceId === undefined ? {} : { traceId }),
+    };
+  });
 
   // The same scan twice in one submission is written once: one BatchWriteRow may not name a row twice with
   // a row-existence check. The repeats are duplicates of the first.
@@ -51,7 +75,7 @@ export async function recordScans(
       distinct.push(scan);
     }
   });
-  const written = await writeScans(client, distinct, deadline);
+  const written = await writeScans(client, distinct, deadline, onRetry);
   const outcomeByFirstIndex = new Map<number, ScanWriteOutcome>();
   [...firstIndexOf.values()].forEach((index, position) => outcomeByFirstIndex.set(index, written[position] ?? 'duplicate'));
   const outcomes = scans.map((_, index) => outcomeByFirstIndex.get(index) ?? 'duplicate');
@@ -62,8 +86,25 @@ export async function recordScans(
     list.push({ event: scan.event, eventKey: scan.eventKey });
     scansByWaybill.set(scan.event.waybillNo, list);
   });
-  await foldIntoParcels(client, scansByWaybill, deadline, submission.receivedAtMs);
+  const parcelRowsWritten = await foldIntoParcels(client, scansByWaybill, deadline, submission.receivedAtMs, onRetry);
 
   const accepted = outcomes.filter((outcome) => outcome === 'accepted').length;
-  return { outcomes, accepted, duplicates: outcomes.length - accepted };
+  return { outcomes, accepted, duplicates: outcomes.length - accepted, rowsWritten: accepted + parcelRowsWritten };
+}
+
+/**
+ * Adds what {@link recordScans} did with `events` to their partner's tally: accepted, duplicates, rows written, and
+ * the `occurredAt` → written lag of the accepted events (a duplicate was written earlier, so it has none).
+ *
+ * @example
+ * ```ts
+ * tallyRecordedScans(metrics.scans(partnerId), events, await recordScans(store, submission, deadline), Date.now());
+ * ```
+ */
+export function tallyRecordedScans(tally: ScanTally, events: readonly ScanEvent[], result: RecordScansResult, writtenAtMs: number): void {
+  tally.count({ accepted: result.accepted, duplicates: result.duplicates, rowsWritten: result.rowsWritten });
+  tally.observeLag(
+    events.flatMap((event, index) => (result.outcomes[index] === 'accepted' ? [event.occurredAtMs] : [])),
+    writtenAtMs,
+  );
 }

@@ -51,3 +51,15 @@ export {
   type QueueBatchTotals,
 } from './metric-totals.ts';
 export { formatLogLine, type FormatOptions } from './format-log-line.ts';
+export {
+  outcomeOf,
+  withHttpObservability,
+  withQueueObservability,
+  type FcHandler,
+  type HttpHandler,
+  type HttpObservabilityOptions,
+  type Invocation,
+  type ObservabilityOptions,
+  type QueueHandler,
+  type QueueObservabilityOptions,
+} from './instrument.ts';

@@ -124,6 +124,7 @@ export async function batchWriteRow(context: CallContext, request: BatchWriteRow
       shouldRetry: (error, index) => mayRetry(error, rowAt(idempotent, index)),
       rejectsRequest: (error) => !error.retryable,
       asItemError: (error) => (error instanceof TablestoreError ? error : undefined),
+      onRetry: request.onRetry,
     },
   );
 
@@ -174,6 +175,7 @@ export async function batchGetRow(context: CallContext, request: BatchGetRowRequ
       shouldRetry: (error) => mayRetry(error, true),
       rejectsRequest: (error) => !error.retryable,
       asItemError: (error) => (error instanceof TablestoreError ? error : undefined),
+      onRetry: request.onRetry,
     },
   );
 

@@ -24,7 +24,7 @@ export type {
   BatchWriteRowRequest,
   BatchWriteRowResult,
 } from './batch.ts';
-export type { CallOptions } from './sdk-call.ts';
+export type { CallOptions, ResolvedCallOptions } from './sdk-call.ts';
 export type { DeleteRowChange, PutRowChange, ReadOptions, UpdateRowChange, WriteCondition } from './requests.ts';
 export type { ColumnCondition, Comparator, RowExistence } from './conditions.ts';
 export {
@@ -70,6 +70,7 @@ export {
   waitForNextAttempt,
   type ItemResult,
   type PartialRetryOptions,
+  type RetryListener,
   type RetryOptions,
   type RetryPolicy,
   type RetryRuntime,

@@ -2,6 +2,7 @@ import { parcelsTable } from '../../../../infra/tables.ts';
 import { foldScans, waybillPartition, type FoldableScan, type ParcelState, type WaybillNo } from '../domain/index.ts';
 import type { BatchWriteRowChange } from './batch.ts';
 import { ConditionCheckFailedError, TablestoreError } from './errors.ts';
+import type { RetryListener } from './retry.ts';
 import type { TablestoreClient } from './tablestore-client.ts';
 
 /**
@@ -25,6 +26,7 @@ export async function readParcels(
   client: TablestoreClient,
   waybillNos: readonly WaybillNo[],
   deadline: number,
+  onRetry?: RetryListener,
 ): Promise<Map<WaybillNo, ParcelState>> {
   const states = new Map<WaybillNo, ParcelState>();
   for (let start = 0; start < waybillNos.length; start += MAX_ROWS_PER_READ) {
@@ -32,6 +34,7 @@ export async function readParcels(
     const { outcomes } = await client.batchGetRow({
       tables: [{ table: parcelsTable.name, primaryKeys: chunk.map(parcelKeyOf), columns: ['state'] }],
       deadline,
+      onRetry,
     });
     for (const outcome of outcomes) {
       if (!outcome.ok) throw outcome.error;
@@ -84,17 +87,20 @@ export class ParcelUpdateConflictError extends TablestoreError {
 
 /**
  * Folds each waybill's scans into its parcel row: read the rows, fold, write back only what changed under a
- * revision condition, and redo the parcels that lost a race.
+ * revision condition, and redo the parcels that lost a race. Returns how many parcel rows it wrote; storage
+ * retries are told to `onRetry`.
  */
 export async function foldIntoParcels(
   client: TablestoreClient,
   scansByWaybill: ReadonlyMap<WaybillNo, readonly FoldableScan[]>,
   deadline: number,
   nowMs: number,
-): Promise<void> {
+  onRetry?: RetryListener,
+): Promise<number> {
   let pending = [...scansByWaybill.keys()];
+  let rowsWritten = 0;
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
-    const current = await readParcels(client, pending, deadline);
+    const current = await readParcels(client, pending, deadline, onRetry);
     const writes: BatchWriteRowChange[] = [];
     for (const waybillNo of pending) {
       const previous = current.get(waybillNo);
@@ -103,9 +109,12 @@ export async function foldIntoParcels(
     }
     const lost: WaybillNo[] = [];
     for (let start = 0; start < writes.length; start += MAX_ROWS_PER_WRITE) {
-      const { outcomes } = await client.batchWriteRow({ rows: writes.slice(start, start + MAX_ROWS_PER_WRITE), deadline });
+      const { outcomes } = await client.batchWriteRow({ rows: writes.slice(start, start + MAX_ROWS_PER_WRITE), deadline, onRetry });
       for (const outcome of outcomes) {
-        if (outcome.ok) continue;
+        if (outcome.ok) {
+          rowsWritten += 1;
+          continue;
+        }
         if (!(outcome.error instanceof ConditionCheckFailedError)) throw outcome.error;
         lost.push(outcome.primaryKey.waybillNo as WaybillNo);
       }
@@ -113,4 +122,5 @@ export async function foldIntoParcels(
     pending = lost;
   }
   if (pending.length > 0) throw new ParcelUpdateConflictError(pending);
+  return rowsWritten;
 }

@@ -105,6 +105,13 @@ function attemptTimer(runtime: RetryRuntime): { start(): void; stop(): number } 
   };
 }
 
+/**
+ * Told of a retry just before it is sent: `attempt` is the number of the attempt about to start (2 for the first
+ * retry), `error` what the previous attempt failed with (for a batch, the first still-pending item's error). Callers
+ * count retries with it (the `otsRetries` metric), including those of a call that fails in the end.
+ */
+export type RetryListener = (attempt: number, error: unknown) => void;
+
 export interface RetryOptions {
   /** Absolute time (ms since the epoch) after which no attempt starts. */
   deadline: number;
@@ -112,6 +119,8 @@ export interface RetryOptions {
   runtime: RetryRuntime;
   /** Whether a failed attempt may be repeated; anything else is thrown at once. */
   shouldRetry(error: unknown): boolean;
+  /** Told of each retry once its wait is over, just before it is sent (see {@link RetryListener}). */
+  onRetry?: RetryListener;
 }
 
 /**
@@ -143,6 +152,7 @@ export async function retryWithBackoff<T>(
         options.shouldRetry(error) &&
         (await waitForNextAttempt(attempt, options.deadline, options.policy, options.runtime, longestAttemptMs));
       if (!again) throw recordAttempts(error, attempt);
+      options.onRetry?.(attempt + 1, error);
     }
   }
 }
@@ -160,6 +170,8 @@ export interface PartialRetryOptions<E> {
   rejectsRequest(error: E): boolean;
   /** Narrows what `sendItems` threw to the error type items carry; anything else is rethrown. */
   asItemError(error: unknown): E | undefined;
+  /** Told of each round sent again, once its wait is over (see {@link RetryListener}). */
+  onRetry?: RetryListener;
 }
 
 /**
@@ -212,6 +224,10 @@ export async function retryPartialFailures<T, E>(
     if (pending.length === 0) return results;
     if (!(await waitForNextAttempt(attempt, options.deadline, options.policy, options.runtime, longestRoundMs))) {
       return results;
+    }
+    if (options.onRetry !== undefined) {
+      const firstPending = results[pending[0] ?? 0];
+      options.onRetry(attempt + 1, firstPending?.ok === false ? firstPending.error : undefined);
     }
   }
 }

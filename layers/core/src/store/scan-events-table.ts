@@ -3,6 +3,7 @@ import type { ScanEvent, WaybillNo } from '../domain/index.ts';
 import { waybillPartition } from '../domain/index.ts';
 import type { BatchWriteRowChange } from './batch.ts';
 import { ConditionCheckFailedError } from './errors.ts';
+import type { RetryListener } from './retry.ts';
 import type { TablestoreClient } from './tablestore-client.ts';
 import { INF_MAX, INF_MIN, type Attributes, type Row } from './values.ts';
 
@@ -66,18 +67,20 @@ function scanRow(scan: RecordedScan): BatchWriteRowChange {
 
 /**
  * Writes scans in BatchWriteRow calls of up to 200 rows and tells, per scan, whether it was new or already
- * there. Rows failing with a retryable code are retried by the client within `deadline`; a row that fails
- * for any other reason fails the call, so no scan is reported as stored when it is not.
+ * there. Rows failing with a retryable code are retried by the client within `deadline` (each retried round told
+ * to `onRetry`); a row that fails for any other reason fails the call, so no scan is reported as stored when it
+ * is not.
  */
 export async function writeScans(
   client: TablestoreClient,
   scans: readonly RecordedScan[],
   deadline: number,
+  onRetry?: RetryListener,
 ): Promise<ScanWriteOutcome[]> {
   const outcomes: ScanWriteOutcome[] = [];
   for (let start = 0; start < scans.length; start += MAX_ROWS_PER_BATCH) {
     const chunk = scans.slice(start, start + MAX_ROWS_PER_BATCH);
-    const result = await client.batchWriteRow({ rows: chunk.map(scanRow), deadline });
+    const result = await client.batchWriteRow({ rows: chunk.map(scanRow), deadline, onRetry });
     for (const outcome of result.outcomes) {
       if (outcome.ok) outcomes.push('accepted');
       else if (outcome.error instanceof ConditionCheckFailedError) outcomes.push('duplicate');

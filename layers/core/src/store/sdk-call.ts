@@ -1,6 +1,6 @@
 import type TableStore from 'tablestore';
 import { decodeSdkError, mayRetry, TablestoreError, TablestoreTimeoutError } from './errors.ts';
-import { retryWithBackoff, type RetryPolicy, type RetryRuntime } from './retry.ts';
+import { retryWithBackoff, type RetryListener, type RetryPolicy, type RetryRuntime } from './retry.ts';
 
 /** Options every client call accepts. */
 export interface CallOptions {
@@ -17,6 +17,18 @@ export interface CallOptions {
    * CreateTable/DeleteTable are not); set it to override.
    */
   idempotent?: boolean;
+  /**
+   * Told of every retry of this call (a request, or a BatchWriteRow/BatchGetRow round, sent again), just before it
+   * is sent: how a handler counts OTS retries for its metrics, those of a call that fails in the end included.
+   */
+  onRetry?: RetryListener;
+}
+
+/** {@link CallOptions} with the deadline and idempotence settled, as {@link callWithRetries} takes them. */
+export interface ResolvedCallOptions {
+  deadline: number;
+  idempotent: boolean;
+  onRetry?: RetryListener;
 }
 
 /** What the client's calls share: the SDK client and the retry settings. */
@@ -104,13 +116,14 @@ export function callWithRetries<P, R>(
   context: CallContext,
   method: SdkMethod<P, R>,
   params: P,
-  options: { deadline: number; idempotent: boolean },
+  options: ResolvedCallOptions,
 ): Promise<R> {
   return retryWithBackoff(() => sendOnce(context, method, params, attemptDeadline(context, options.deadline)), {
     deadline: options.deadline,
     policy: context.policy,
     runtime: context.runtime,
     shouldRetry: (error) => error instanceof TablestoreError && mayRetry(error, options.idempotent),
+    onRetry: options.onRetry,
   });
 }
 

@@ -12,7 +12,7 @@ import {
   type UpdateRowChange,
 } from './requests.ts';
 import { defaultRetryPolicy, systemRuntime, type RetryPolicy, type RetryRuntime } from './retry.ts';
-import { callWithRetries, resolveDeadline, type CallContext, type CallOptions } from './sdk-call.ts';
+import { callWithRetries, resolveDeadline, type CallContext, type CallOptions, type ResolvedCallOptions } from './sdk-call.ts';
 import {
   fromSdkPrimaryKey,
   fromSdkRow,
@@ -338,10 +338,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
       exclusiveEndPrimaryKey: toSdkPrimaryKey(request.end),
       ...(request.limit === undefined ? {} : { limit: request.limit }),
     };
-    const data = await callWithRetries(context, context.sdk.getRange, params, {
-      deadline: resolveDeadline(context, request.deadline),
-      idempotent: request.idempotent ?? true,
-    });
+    const data = await callWithRetries(context, context.sdk.getRange, params, readOptions(request));
     return {
       rows: data.rows.flatMap((row) => fromSdkRow(row) ?? []),
       nextStartPrimaryKey: data.nextStartPrimaryKey ? fromSdkPrimaryKey(data.nextStartPrimaryKey) : undefined,
@@ -362,7 +359,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
           condition: toSdkWriteCondition(request),
           ...(returnContent ? { returnContent } : {}),
         },
-        writeOptions(request, isIdempotentWrite({ type: 'PUT', ...request })),
+        resolveOptions(request, isIdempotentWrite({ type: 'PUT', ...request })),
       );
       return { row: fromSdkRow(data.row), consumed: capacityUnits(data.consumed) };
     },
@@ -372,7 +369,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
         context,
         context.sdk.getRow,
         { ...toSdkReadOptions(request), tableName: request.table, primaryKey: toSdkPrimaryKey(request.primaryKey) },
-        { deadline: resolveDeadline(context, request.deadline), idempotent: request.idempotent ?? true },
+        readOptions(request),
       );
       return fromSdkRow(data.row);
     },
@@ -389,7 +386,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
           condition: toSdkWriteCondition(request),
           ...(returnContent ? { returnContent } : {}),
         },
-        writeOptions(request, isIdempotentWrite({ type: 'UPDATE', ...request })),
+        resolveOptions(request, isIdempotentWrite({ type: 'UPDATE', ...request })),
       );
       return { row: fromSdkRow(data.row), consumed: capacityUnits(data.consumed) };
     },
@@ -403,7 +400,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
           primaryKey: toSdkPrimaryKey(request.primaryKey),
           condition: toSdkWriteCondition(request),
         },
-        writeOptions(request, true),
+        resolveOptions(request, true),
       );
       return { row: fromSdkRow(data.row), consumed: capacityUnits(data.consumed) };
     },
@@ -443,7 +440,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
             ...(request.maxTimeDeviationSeconds === undefined ? {} : { maxTimeDeviation: request.maxTimeDeviationSeconds }),
           },
         },
-        writeOptions(request, false),
+        resolveOptions(request, false),
       );
     },
 
@@ -452,7 +449,7 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
         context,
         context.sdk.describeTable,
         { tableName: request.table },
-        { deadline: resolveDeadline(context, request.deadline), idempotent: request.idempotent ?? true },
+        readOptions(request),
       );
       const deviation = data.tableOptions?.deviationCellVersionInSec;
       return {
@@ -475,18 +472,23 @@ export function createTablestoreClient(config: TablestoreClientConfig): Tablesto
         context,
         context.sdk.listTable,
         {},
-        { deadline: resolveDeadline(context, options.deadline), idempotent: options.idempotent ?? true },
+        readOptions(options),
       );
       return [...data.tableNames];
     },
 
     async deleteTable(request) {
-      await callWithRetries(context, context.sdk.deleteTable, { tableName: request.table }, writeOptions(request, false));
+      await callWithRetries(context, context.sdk.deleteTable, { tableName: request.table }, resolveOptions(request, false));
     },
   };
 
-  function writeOptions(options: CallOptions, idempotent: boolean): { deadline: number; idempotent: boolean } {
-    return { deadline: resolveDeadline(context, options.deadline), idempotent: options.idempotent ?? idempotent };
+  function resolveOptions(options: CallOptions, idempotent: boolean): ResolvedCallOptions {
+    return { deadline: resolveDeadline(context, options.deadline), idempotent: options.idempotent ?? idempotent, onRetry: options.onRetry };
+  }
+
+  /** Reads are idempotent unless the caller says otherwise. */
+  function readOptions(options: CallOptions): ResolvedCallOptions {
+    return resolveOptions(options, true);
   }
 }
 
