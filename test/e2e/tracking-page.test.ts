@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, missingForBrowserTests, pngSize, type BrowserPage, type ChromiumSession } from '../support/chromium.ts';
-import { createOrderThroughGateway, recordScansThroughGateway, scanOf, startTrackingStack, type TrackingStack } from '../support/tracking-stack.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { createOrderThroughGateway, recordScansThroughGateway, scanOf } from '../support/through-gateway.ts';
 
 /**
  * The tracking page as a person sees it: the local stack of `npm start`, an order and its scans posted through
@@ -15,13 +16,13 @@ const screenshots = path.resolve(import.meta.dirname, '__screenshots__');
 const phone = { width: 390, height: 844 };
 
 describe.skipIf(missing !== undefined)(`the tracking page in Chromium${missing === undefined ? '' : ` — skipped: ${missing}`}`, () => {
-  let tracking: TrackingStack;
+  let tracking: TestStack;
   let chromium: ChromiumSession;
   let page: BrowserPage;
   let waybillNo: string;
 
   beforeAll(async () => {
-    tracking = await startTrackingStack();
+    tracking = await startTestStack();
     waybillNo = await createOrderThroughGateway(tracking.gatewayUrl, {
       partnerOrderId: `e2e-${Date.now()}`,
       sender: { name: 'Acme Store', phone: '021-58889999', address: { province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 100 号' } },

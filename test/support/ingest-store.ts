@@ -1,3 +1,4 @@
+import { LOCAL_INSTANCE, LOCAL_KEY } from '../../infra/local/stack.ts';
 import type { ParcelState, WaybillNo } from '../../layers/core/src/domain/index.ts';
 import { createTablestoreClient, type TablestoreClient } from '../../layers/core/src/store/index.ts';
 import { readParcel } from '../../layers/core/src/store/parcels-table.ts';
@@ -8,9 +9,6 @@ import { readTimeline, type TimelineScan } from '../../layers/core/src/store/sca
  * around them), and the local Tablestore server's fault switches.
  */
 
-export const TEST_INSTANCE = 'parcelscan';
-export const TEST_KEY = { accessKeyId: 'local', accessKeySecret: 'local-secret' } as const;
-
 export interface IngestStore {
   client: TablestoreClient;
   /** One waybill's scans in time order. */
@@ -20,7 +18,7 @@ export interface IngestStore {
 }
 
 export function ingestStore(tablestoreUrl: string): IngestStore {
-  const client = createTablestoreClient({ endpoint: tablestoreUrl, instanceName: TEST_INSTANCE, ...TEST_KEY });
+  const client = createTablestoreClient({ endpoint: tablestoreUrl, instanceName: LOCAL_INSTANCE, ...LOCAL_KEY });
   return {
     client,
     timeline: (waybillNo) => readTimeline(client, waybillNo, Date.now() + 5_000),

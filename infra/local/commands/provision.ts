@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { decodeSdkError } from '../../../layers/core/src/store/errors.ts';
+import { alibabaCloudAccountVariables, credentialsOf, parseEnvironment } from '../../cloud-environment.ts';
 import { provisionQueues } from '../../provision/mns-queues.ts';
 import { provisionTables, type ProvisionOutcome } from '../../provision/tablestore-tables.ts';
 import { queues } from '../../queues.ts';
@@ -8,19 +9,14 @@ import { tables } from '../../tables.ts';
 
 /**
  * The environment `parcelscan provision` reads: where the real Tablestore instance and MNS account are, and
- * the key pair to use (ALIBABA_CLOUD_* are the names Alibaba Cloud's SDKs and CLI read). Endpoints as the
- * consoles show them: Tablestore `https://<instance>.<region>.ots.aliyuncs.com`, MNS
- * `https://<accountId>.mns.<region>.aliyuncs.com`.
+ * the key pair and account id to use (infra/cloud-environment.ts). Endpoints as the consoles show them:
+ * Tablestore `https://<instance>.<region>.ots.aliyuncs.com`, MNS `https://<accountId>.mns.<region>.aliyuncs.com`.
  */
 const provisionEnvironment = z.object({
   TABLESTORE_ENDPOINT: z.url({ protocol: /^https?$/ }),
   TABLESTORE_INSTANCE: z.string().min(1),
   MNS_ENDPOINT: z.url({ protocol: /^https?$/ }),
-  ALIBABA_CLOUD_ACCOUNT_ID: z.string().regex(/^\d+$/, 'must be the numeric account id'),
-  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1),
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1),
-  /** Only with STS credentials. */
-  ALIBABA_CLOUD_SECURITY_TOKEN: z.string().min(1).optional(),
+  ...alibabaCloudAccountVariables,
 });
 
 export type ProvisionEnvironment = z.infer<typeof provisionEnvironment>;
@@ -35,15 +31,7 @@ export class ProvisionEnvironmentError extends Error {
 
 /** Parses the variables the command needs; empty strings count as unset. */
 export function readProvisionEnvironment(env: Readonly<Record<string, string | undefined>>): ProvisionEnvironment {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = provisionEnvironment.safeParse(present);
-  if (parsed.success) return parsed.data;
-  throw new ProvisionEnvironmentError(
-    parsed.error.issues.map((issue) => {
-      const variable = issue.path.join('.');
-      return present[variable] === undefined ? `${variable} is not set` : `${variable}: ${issue.message}`;
-    }),
-  );
+  return parseEnvironment(provisionEnvironment, env, (problems) => new ProvisionEnvironmentError(problems));
 }
 
 export interface ProvisionIo {
@@ -88,11 +76,7 @@ export function provisionCommand(io: ProvisionIo = processIo): Command {
         io.setExitCode(2);
         return;
       }
-      const credentials = {
-        accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-        accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-        ...(env.ALIBABA_CLOUD_SECURITY_TOKEN === undefined ? {} : { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN }),
-      };
+      const credentials = credentialsOf(env);
       const fail = (detail: string): void => {
         io.stderr(`parcelscan provision: ${detail}\n`);
         io.setExitCode(1);

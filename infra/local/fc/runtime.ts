@@ -218,6 +218,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
       }
     }
   } catch (error) {
+    await Promise.all(pollers.map((poller) => poller.stop()));
     await gateway?.close();
     await Promise.all([...pools.values()].map((pool) => pool.close()));
     await bootstrap.dispose();

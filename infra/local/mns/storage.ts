@@ -166,8 +166,11 @@ function prepareStatements(db: Database.Database) {
         VALUES (@queue, @id, @body, @bodyMd5, @priority, @enqueueTime, @nextVisibleTime,
         @firstDequeueTime, @dequeueCount, @receiptHandle, @expireTime)`,
     ),
+    // Walks the queue in delivery order and stops at `limit` ready messages. Left to itself SQLite picks the expiry
+    // index and sorts every live message of the queue on each receive: 2 ms a call at 16,000 messages, 0.05 ms
+    // this way, on the 2-core benchmark machine (`npm run bench -- ingest` queues thousands of messages).
     readyMessages: db.prepare<[{ queue: string; now: number; limit: number }], StoredMessage>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
+      `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_priority
         WHERE queue = @queue AND next_visible_time <= @now AND expire_time > @now
         ORDER BY priority, seq LIMIT @limit`,
     ),

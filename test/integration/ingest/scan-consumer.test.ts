@@ -2,7 +2,7 @@ import type MNS from '@alicloud/mns';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultScanSource, type ParcelState, type WaybillNo } from '../../../layers/core/src/domain/index.ts';
 import type { ScanDeadLetter } from '../../../layers/core/src/queue/scan-consumer.ts';
-import { startIngestStack, type IngestStack } from '../../support/ingest-stack.ts';
+import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { clearFaults, setFaults, timelineEntries } from '../../support/ingest-store.ts';
 import {
   deadLetterInbox,
@@ -23,7 +23,7 @@ import { waitFor } from '../../support/wait.ts';
  * scan-events-dlq with the SDK.
  */
 
-let env: IngestStack;
+let env: TestStack;
 let producer: MNS;
 let deadLetters: DeadLetterInbox;
 /**
@@ -33,7 +33,7 @@ let deadLetters: DeadLetterInbox;
 const queueToStoreMs: number[] = [];
 
 beforeAll(async () => {
-  env = await startIngestStack();
+  env = await startTestStack();
   producer = mnsProducer(env.stack.mnsUrl);
   deadLetters = deadLetterInbox(producer);
 });

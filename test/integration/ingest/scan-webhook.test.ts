@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parcelView, type ParcelState, type ScanEventInput, type ScanEventType, type WaybillNo } from '../../../layers/core/src/domain/index.ts';
-import { startIngestStack, type IngestStack } from '../../support/ingest-stack.ts';
+import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { clearFaults, setFaults, timelineEntries } from '../../support/ingest-store.ts';
 import { freshWaybillNo, freshWaybillNos, journey, occurredAt, scanInput, wrongCheckDigit } from '../../support/scans.ts';
 import {
   acceptedBody,
-  postScans,
+  postBody,
   signedHeaders,
-  signedScanPost,
+  signedPost,
   type ErrorAnswerBody,
-  type ScanPostAnswer,
+  type HttpAnswer,
   type SignedPostOptions,
-} from '../../support/signed-scan-post.ts';
+} from '../../support/signed-post.ts';
 
 /**
  * POST /v1/scans end to end: a real HTTP request to the local FC gateway, the scan-webhook function built from
@@ -19,10 +19,10 @@ import {
  * was stored is read back through the project's store modules (readTimeline, readParcel).
  */
 
-let env: IngestStack;
+let env: TestStack;
 
 beforeAll(async () => {
-  env = await startIngestStack();
+  env = await startTestStack();
 });
 
 // A failed test prints what the functions and the runtime logged meanwhile.
@@ -35,9 +35,9 @@ afterAll(async () => {
   await env?.close();
 });
 
-const post = (body: string | object, options?: SignedPostOptions): Promise<ScanPostAnswer> => signedScanPost(env.scansUrl, body, options);
+const post = (body: string | object, options?: SignedPostOptions): Promise<HttpAnswer> => signedPost(env.scansUrl, body, options);
 
-function errorOf(answer: ScanPostAnswer): ErrorAnswerBody['error'] {
+function errorOf(answer: HttpAnswer): ErrorAnswerBody['error'] {
   const body = answer.json as ErrorAnswerBody | undefined;
   if (body?.error === undefined) throw new Error(`expected an error body, got ${answer.status}: ${answer.text}`);
   return body.error;
@@ -76,7 +76,7 @@ describe('POST /v1/scans: recording', () => {
     // One signed request, sent twice byte for byte: what a partner's retry after a lost answer looks like.
     const headers = signedHeaders(rawBody);
 
-    const first = await postScans(env.scansUrl, rawBody, headers);
+    const first = await postBody(env.scansUrl, rawBody, headers);
     expect(acceptedBody(first)).toEqual({ accepted: 500, duplicates: 0, rejected: [] });
 
     const storedTimelines = await Promise.all(waybills.map((waybillNo) => env.store.timeline(waybillNo)));
@@ -87,7 +87,7 @@ describe('POST /v1/scans: recording', () => {
       expect(storedParcels[index]).toMatchObject({ waybillNo, status: 'DELIVERED', eventCount: 10, revision: 1 });
     });
 
-    const again = await postScans(env.scansUrl, rawBody, headers);
+    const again = await postBody(env.scansUrl, rawBody, headers);
     expect(acceptedBody(again)).toEqual({ accepted: 0, duplicates: 500, rejected: [] });
 
     // Nothing was rewritten: the scan rows (receivedAt, traceId included) and the parcel rows, revision included.
@@ -156,7 +156,7 @@ describe('POST /v1/scans: authentication', () => {
   let unauthorizedText: string;
 
   beforeAll(async () => {
-    const answer = await postScans(env.scansUrl, JSON.stringify({ events: [scanInput(freshWaybillNo())] }), { 'content-type': 'application/json' });
+    const answer = await postBody(env.scansUrl, JSON.stringify({ events: [scanInput(freshWaybillNo())] }), { 'content-type': 'application/json' });
     expect(answer.status).toBe(401);
     unauthorizedText = answer.text;
     expect(errorOf(answer)).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String) });
@@ -195,7 +195,7 @@ describe('POST /v1/scans: authentication', () => {
   it.each(cases)('%s → 401 with the same body as every other auth failure, and nothing stored', async (_case, build) => {
     const waybillNo = freshWaybillNo();
     const request = build(JSON.stringify({ events: [scanInput(waybillNo, { type: 'ARRIVED' })] }));
-    const answer = await postScans(env.scansUrl, request.rawBody, request.headers);
+    const answer = await postBody(env.scansUrl, request.rawBody, request.headers);
     expect(answer.status).toBe(401);
     expect(answer.text).toBe(unauthorizedText);
     await expectNothingStored(waybillNo);
@@ -349,7 +349,7 @@ describe('POST /v1/scans: when storage is unavailable', () => {
 
       // The function retries with backoff until its deadline (timeout 10 s − 1 s) or its attempts run out: several seconds.
       const started = Date.now();
-      const refused = await postScans(env.scansUrl, rawBody, headers);
+      const refused = await postBody(env.scansUrl, rawBody, headers);
       const refusedAfterMs = Date.now() - started;
 
       expect(refused.status).toBe(503);
@@ -359,7 +359,7 @@ describe('POST /v1/scans: when storage is unavailable', () => {
       await expectNothingStored(waybillNo);
 
       await clearFaults(env.stack.tablestoreUrl);
-      expect(acceptedBody(await postScans(env.scansUrl, rawBody, headers))).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+      expect(acceptedBody(await postBody(env.scansUrl, rawBody, headers))).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
       expect(await env.store.timeline(waybillNo)).toHaveLength(3);
       expect(await parcelOf(waybillNo)).toMatchObject({ status: 'DEPARTED', eventCount: 3 });
       console.info(`scan-webhook: 503 after ${refusedAfterMs} ms of retries against OTSServerBusy`);
@@ -376,14 +376,14 @@ describe('POST /v1/scans: when storage is unavailable', () => {
       // The scan rows go in with BatchWriteRow; the parcel is read with BatchGetRow before it is updated.
       await setFaults(env.stack.tablestoreUrl, { errorRate: 1, errorCode: 'OTSServerBusy', operations: ['BatchGetRow'] });
 
-      const refused = await postScans(env.scansUrl, rawBody, headers);
+      const refused = await postBody(env.scansUrl, rawBody, headers);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
       expect(await env.store.timeline(waybillNo)).toHaveLength(3);
       expect(await env.store.parcel(waybillNo)).toBeUndefined();
 
       await clearFaults(env.stack.tablestoreUrl);
-      expect(acceptedBody(await postScans(env.scansUrl, rawBody, headers))).toEqual({ accepted: 0, duplicates: 3, rejected: [] });
+      expect(acceptedBody(await postBody(env.scansUrl, rawBody, headers))).toEqual({ accepted: 0, duplicates: 3, rejected: [] });
       expect(await env.store.timeline(waybillNo)).toHaveLength(3);
       expect(await parcelOf(waybillNo)).toMatchObject({ status: 'DEPARTED', eventCount: 3 });
     },

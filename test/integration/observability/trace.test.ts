@@ -5,12 +5,12 @@ import { renderStats, statsCommand } from '../../../infra/local/commands/stats.t
 import type { LogRecord } from '../../../infra/local/fc/logs.ts';
 import type { WaybillNo } from '../../../layers/core/src/domain/index.ts';
 import { formatTraceparent, type MetricTotalsSnapshot, type PartnerScanTotals } from '../../../layers/core/src/observability/index.ts';
-import { startIngestStack, type IngestStack } from '../../support/ingest-stack.ts';
+import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { clearFaults, setFaults } from '../../support/ingest-store.ts';
 import { deadLetterInbox, mnsProducer, sendScanMessage, type DeadLetterInbox } from '../../support/scan-queue.ts';
 import { freshWaybillNo, occurredAt, scanInput, wrongCheckDigit } from '../../support/scans.ts';
-import { acceptedBody, signedScanPost } from '../../support/signed-scan-post.ts';
-import { orderInput, ordersUrl, signedOrderPost } from '../../support/signed-order-post.ts';
+import { orderInput } from '../../support/orders.ts';
+import { acceptedBody, ordersUrl, signedPost } from '../../support/signed-post.ts';
 import { waitFor } from '../../support/wait.ts';
 
 /**
@@ -20,12 +20,12 @@ import { waitFor } from '../../support/wait.ts';
  * queue hop: a message whose envelope carries a `traceparent`, through the MNS trigger to scan-consumer.
  */
 
-let env: IngestStack;
+let env: TestStack;
 let producer: MNS;
 let deadLetters: DeadLetterInbox;
 
 beforeAll(async () => {
-  env = await startIngestStack();
+  env = await startTestStack();
   producer = mnsProducer(env.stack.mnsUrl);
   deadLetters = deadLetterInbox(producer);
 });
@@ -102,7 +102,7 @@ describe('one signed POST through the local stack', () => {
     const waybillNo = freshWaybillNo();
     const events = [scanInput(waybillNo, { occurredAt: occurredAt(0) }), scanInput(waybillNo, { type: 'DEPARTED', occurredAt: occurredAt(30) })];
 
-    const answer = await signedScanPost(env.scansUrl, { events }, { headers: { traceparent } });
+    const answer = await signedPost(env.scansUrl, { events }, { headers: { traceparent } });
 
     expect(acceptedBody(answer)).toMatchObject({ accepted: 2, duplicates: 0 });
     const lines = linesOf(answer.headers.get('x-fc-request-id') ?? '');
@@ -112,7 +112,7 @@ describe('one signed POST through the local stack', () => {
   });
 
   it('starts a trace from the request id when the partner sends no traceparent', async () => {
-    const answer = await signedScanPost(env.scansUrl, { events: [scanInput(freshWaybillNo())] });
+    const answer = await signedPost(env.scansUrl, { events: [scanInput(freshWaybillNo())] });
 
     const requestId = answer.headers.get('x-fc-request-id') ?? '';
     const traceIds = new Set(linesOf(requestId).map((line) => line.traceId));
@@ -129,9 +129,9 @@ describe('one signed POST through the local stack', () => {
     const badWaybill = scanInput(wrongCheckDigit(waybillNo));
     const badTime = scanInput(waybillNo, { occurredAt: '2025-11-25 14:03' });
 
-    expect(acceptedBody(await signedScanPost(env.scansUrl, { events: [first, second, badWaybill, badTime] }))).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(acceptedBody(await signedPost(env.scansUrl, { events: [first, second, badWaybill, badTime] }))).toMatchObject({ accepted: 2, duplicates: 0 });
     const third = scanInput(waybillNo, { type: 'ARRIVED', occurredAt: occurredAt(60), facilityCode: 'HZ-XH-01' });
-    expect(acceptedBody(await signedScanPost(env.scansUrl, { events: [first, third] }))).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(acceptedBody(await signedPost(env.scansUrl, { events: [first, third] }))).toMatchObject({ accepted: 1, duplicates: 1 });
 
     const after = await stats();
     expect(growth(before, after, 'demo')).toEqual({
@@ -153,7 +153,7 @@ describe('one signed POST through the local stack', () => {
     // Every BatchWriteRow refused for a moment: the webhook retries within its deadline, then writes.
     await setFaults(env.stack.tablestoreUrl, { errorRate: 1, errorCode: 'OTSServerBusy', operations: ['BatchWriteRow'] });
     const healed = sleep(300).then(() => clearFaults(env.stack.tablestoreUrl));
-    const answer = await signedScanPost(env.scansUrl, { events: [scanInput(freshWaybillNo())] }).finally(() => healed);
+    const answer = await signedPost(env.scansUrl, { events: [scanInput(freshWaybillNo())] }).finally(() => healed);
 
     expect(acceptedBody(answer)).toMatchObject({ accepted: 1 });
     const retries = growth(before, await stats(), 'demo').otsRetries;
@@ -229,12 +229,12 @@ describe('every line the functions write', () => {
   it('is one JSON object with the documented fields first, and never holds the personal data of an order', async () => {
     const receiver = { name: '欧阳娜娜', phone: '13987654321', address: { province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 595 号 12 楼' } };
     const sender = { name: '司马相如', phone: '0571-88886666', address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 478 号' } };
-    const placed = await signedOrderPost(ordersUrl(env.stack.gatewayUrl), orderInput({ partnerOrderId: `obs-${Date.now()}`, receiver, sender }));
+    const placed = await signedPost(ordersUrl(env.stack.gatewayUrl), orderInput({ partnerOrderId: `obs-${Date.now()}`, receiver, sender }));
     expect(placed.status).toBe(201);
     const { waybillNo } = placed.json as { waybillNo: string };
     // Refused and invalid orders too: their bodies hold the same data.
-    await signedOrderPost(ordersUrl(env.stack.gatewayUrl), orderInput({ partnerOrderId: 'obs-bad', receiver: { ...receiver, phone: '12345' } }));
-    await signedOrderPost(ordersUrl(env.stack.gatewayUrl), orderInput({ receiver }), { headers: { 'X-Signature': '0'.repeat(64) } });
+    await signedPost(ordersUrl(env.stack.gatewayUrl), orderInput({ partnerOrderId: 'obs-bad', receiver: { ...receiver, phone: '12345' } }));
+    await signedPost(ordersUrl(env.stack.gatewayUrl), orderInput({ receiver }), { headers: { 'X-Signature': '0'.repeat(64) } });
     expect((await fetch(`${env.stack.gatewayUrl}/v1/parcels/${waybillNo}`)).status).toBe(200);
     expect((await fetch(`${env.stack.gatewayUrl}/track/${waybillNo}`)).status).toBe(200);
 

@@ -6,10 +6,9 @@ import {
   recordScansThroughGateway,
   requestsBetween,
   scanOf,
-  startTrackingStack,
   tablestoreRequestCounts,
-  type TrackingStack,
-} from '../../support/tracking-stack.ts';
+} from '../../support/through-gateway.ts';
+import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 
 /**
  * Tracking through the local stack as `npm start` runs it: signed scans and orders in through the webhooks, the
@@ -25,12 +24,12 @@ function newWaybillNo(): string {
 
 const trackedCacheControl = 'public, max-age=30, stale-while-revalidate=60, stale-if-error=300';
 
-let tracking: TrackingStack;
+let tracking: TestStack;
 let gatewayUrl: string;
 let tablestoreUrl: string;
 
 beforeAll(async () => {
-  tracking = await startTrackingStack();
+  tracking = await startTestStack();
   gatewayUrl = tracking.gatewayUrl;
   tablestoreUrl = tracking.stack.tablestoreUrl;
 });

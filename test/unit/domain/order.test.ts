@@ -7,7 +7,7 @@ import {
   parseOrder,
   type Order,
 } from '../../../layers/core/src/domain/index.ts';
-import { orderInput } from '../../support/signed-order-post.ts';
+import { orderInput } from '../../support/orders.ts';
 
 function parsed(json: unknown): Order {
   const result = parseOrder(json);

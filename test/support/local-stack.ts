@@ -2,19 +2,22 @@ import path from 'node:path';
 import { formatLogRecord, type LogRecord } from '../../infra/local/fc/logs.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import { ingestStore, type IngestStore } from './ingest-store.ts';
-import { scansUrl } from './signed-scan-post.ts';
+import { scansUrl } from './signed-post.ts';
 import { waitFor } from './wait.ts';
 
 /**
  * The whole local stack of `npm start` (Tablestore, MNS, the FC runtime serving s.yaml) on ephemeral ports,
- * for one integration test file; function and runtime logs are kept in memory instead of printed, so tests can
- * wait on them (a failed queue-trigger invocation is only visible there) and print them when something fails.
+ * for one integration or e2e test file; function and runtime logs are kept in memory instead of printed, so
+ * tests can wait on them (a failed queue-trigger invocation is only visible there) and print them when
+ * something fails.
  */
 
-export const repoYamlPath = path.resolve(import.meta.dirname, '../../s.yaml');
+const repoYamlPath = path.resolve(import.meta.dirname, '../../s.yaml');
 
-export interface IngestStack {
+export interface TestStack {
   stack: LocalStack;
+  /** The FC gateway: the custom-domain routes of s.yaml at its root. */
+  gatewayUrl: string;
   /** POST /v1/scans on the gateway. */
   scansUrl: string;
   store: IngestStore;
@@ -26,7 +29,7 @@ export interface IngestStack {
   close(): Promise<void>;
 }
 
-export async function startIngestStack(): Promise<IngestStack> {
+export async function startTestStack(): Promise<TestStack> {
   const logs: LogRecord[] = [];
   const stack = await startLocalStack({
     yamlPath: repoYamlPath,
@@ -37,6 +40,7 @@ export async function startIngestStack(): Promise<IngestStack> {
   });
   return {
     stack,
+    gatewayUrl: stack.gatewayUrl,
     scansUrl: scansUrl(stack.gatewayUrl),
     store: ingestStore(stack.tablestoreUrl),
     logs,
