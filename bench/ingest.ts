@@ -13,6 +13,7 @@ import { measureHandlerCpu, type CpuStep } from './ingest/handler-cpu.ts';
 import { measureQueue, type QueueMeasurement } from './ingest/queue-load.ts';
 import { checkTargets, renderMarkdown, renderText, type IngestReport, type PayloadSizes } from './ingest/report.ts';
 import { measureWebhook, type WebhookMeasurement } from './ingest/webhook-load.ts';
+import { positive } from './support/options.ts';
 
 /**
  * `npm run bench -- ingest`: scan ingestion, (a) the handlers' CPU per event in process against `JSON.parse` of the
@@ -45,12 +46,6 @@ interface Settings {
   cpuRounds: number;
   cpuMs: number;
   profileDir: string | undefined;
-}
-
-function positive(name: string, text: string, integer: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
-  return value;
 }
 
 function parseSettings(args: string[]): Settings | undefined {

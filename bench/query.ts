@@ -17,6 +17,7 @@ import { StepClock } from './support/step-clock.ts';
 import { gatewayReader, layerReader, sdkReader, type Reader } from './query/readers.ts';
 import { checkTargets, renderMarkdown, renderText, type DataSet, type QueryMeasurement, type QueryReport, type QueryRound } from './query/report.ts';
 import { trackedWaybillNo } from './query/tracked-parcels.ts';
+import { positive } from './support/options.ts';
 
 /**
  * `npm run bench -- query`: GET /v1/parcels/{waybillNo} through the local gateway on a store of a million scan
@@ -47,12 +48,6 @@ interface Settings {
 
 const BULK_LOAD = fileURLToPath(new URL('./query/bulk-load.ts', import.meta.url));
 const TSX = ['--import', import.meta.resolve('tsx')];
-
-function positive(name: string, text: string, integer: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
-  return value;
-}
 
 function parseSettings(args: string[]): Settings | undefined {
   const { values } = parseArgs({

@@ -12,6 +12,7 @@ import { ScanDataset } from './tablestore/scan-dataset.ts';
 import { ScanTableClient } from './tablestore/sdk.ts';
 import { createScanTable, loadScansInChild, startLocalTablestore, startStubTablestore } from './tablestore/servers.ts';
 import { FULL_SET, ScanWorkload, type Phase } from './tablestore/workload.ts';
+import { positive } from './support/options.ts';
 
 /**
  * `npm run bench -- tablestore [--huge]`: the local Tablestore server through the official SDK, against the
@@ -38,12 +39,6 @@ interface Settings {
   smallRows: number;
   hugeRows: number | undefined;
   profileDir: string | undefined;
-}
-
-function positive(name: string, text: string, integer: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${text}`);
-  return value;
 }
 
 function parseSettings(args: string[]): Settings | undefined {
