@@ -1,4 +1,4 @@
-import type { Machine } from '../support/machine.ts';
+import { machineLines, settingsLine, type Machine } from '../support/machine.ts';
 import type { CpuUse } from '../support/process-cpu.ts';
 import { profileMarkdown, type ProfileSummary } from '../support/cpu-profile.ts';
 import { markdownTable, textTable, type Cell } from '../support/results.ts';
@@ -242,12 +242,9 @@ export function renderMarkdown(report: IngestReport): string {
     'the queue trigger; the other threads are the function instances, plus V8 and libuv helpers); **client cores** is the',
     'senders\' own; **other load** is what other processes of the machine used meanwhile (well above 0: a shared machine).',
     '',
-    `- date: ${machine.date}`,
-    `- node ${machine.node}, ${machine.platform}, ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
+    ...machineLines(machine),
     `- payloads: ${payloads.bytesPerEvent} bytes of JSON per scan event on average; webhook body of ${settings.batchEvents} events ${payloads.webhookBodyBytes} bytes; MNS message body ${payloads.queueMessageBodyBytes} bytes (base64 of one event)`,
-    `- settings: ${Object.entries(settings)
-      .map(([name, value]) => `${name} ${String(value)}`)
-      .join(', ')}`,
+    settingsLine(settings),
     '',
     '## Targets',
     '',

@@ -1,6 +1,6 @@
 import type { LoadResult } from '../support/closed-loop.ts';
 import { profileMarkdown, type ProfileSummary } from '../support/cpu-profile.ts';
-import type { Machine } from '../support/machine.ts';
+import { machineLines, settingsLine, type Machine } from '../support/machine.ts';
 import type { CpuUse } from '../support/process-cpu.ts';
 import { markdownTable, textTable, type Cell } from '../support/results.ts';
 import type { Step } from '../support/step-clock.ts';
@@ -181,12 +181,9 @@ export function renderMarkdown(report: QueryReport): string {
     'given per query; **client CPU** is the benchmark process\'s own per query (for the first two readers, the SDK and the',
     'layer run there); **other load** is what other processes of the machine used meanwhile (well above 0: a shared machine).',
     '',
-    `- date: ${machine.date}`,
-    `- node ${machine.node}, ${machine.platform}, ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
+    ...machineLines(machine),
     `- data: ${data.parcels.toLocaleString('en-US')} parcels × ${data.scansPerParcel} scans = ${data.scanEvents.toLocaleString('en-US')} scan events (+ ${data.parcels.toLocaleString('en-US')} parcel rows), ${(data.storageBytes / 2 ** 20).toFixed(0)} MiB of storage; one answer is ${data.answerBytes} bytes of JSON`,
-    `- settings: ${Object.entries(settings)
-      .map(([name, value]) => `${name} ${String(value)}`)
-      .join(', ')}`,
+    settingsLine(settings),
     '',
     '## Targets',
     '',

@@ -21,3 +21,18 @@ export function describeMachine(now: Date): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
   };
 }
+
+/** The Markdown lines every results file starts its run description with: when, and on what machine. */
+export function machineLines(machine: Machine): string[] {
+  return [
+    `- date: ${machine.date}`,
+    `- node ${machine.node}, ${machine.platform}, ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
+  ];
+}
+
+/** A benchmark's settings as one Markdown line: `- settings: name value, …`. */
+export function settingsLine(settings: Readonly<Record<string, unknown>>): string {
+  return `- settings: ${Object.entries(settings)
+    .map(([name, value]) => `${name} ${String(value)}`)
+    .join(', ')}`;
+}

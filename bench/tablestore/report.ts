@@ -1,4 +1,4 @@
-import type { Machine } from '../support/machine.ts';
+import { machineLines, type Machine } from '../support/machine.ts';
 import { markdownTable, textTable, type Cell } from '../support/results.ts';
 import type { Step } from '../support/step-clock.ts';
 import type { Measurement, Phase } from './workload.ts';
@@ -251,8 +251,7 @@ export function renderMarkdown(report: Report): string {
     'the CPU that processes other than the benchmark client and that server used meanwhile, in cores of',
     `${machine.cpuCount}: well above 0 means the machine was shared and the numbers say more about it than about the code.`,
     '',
-    `- date: ${machine.date}`,
-    `- node ${machine.node}, ${machine.platform}, ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
+    ...machineLines(machine),
     `- ${settings.rounds} rounds of ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per phase and server`,
     `- tables: empty, ${count(settings.rows)} rows, ${count(settings.smallRows)} rows${settings.hugeRows === null ? '' : `, ${count(settings.hugeRows)} rows`}`,
     '- row: primary key [partition STRING = md5(waybillNo)[0..4], waybillNo STRING, seq INTEGER]; columns scanType, facilityCode,',
