@@ -30,15 +30,15 @@ export const scanEventsTable = {
   primaryKey: [
     { name: 'partition', type: 'STRING' },
     { name: 'waybillNo', type: 'STRING' },
-    { name: 'occurredAt', type: 'INTEGER' },
     { name: 'eventKey', type: 'STRING' },
   ],
   timeToLive: SCAN_RETENTION_SECONDS,
   maxVersions: 1,
   purpose:
-    "One row per scan event. A waybill's timeline is one GetRange over (partition, waybillNo), already ordered by " +
-    'occurredAt; eventKey = partnerId/eventId makes the key unique, so writing with EXPECT_NOT_EXIST turns a ' +
-    'resent event into a condition failure (a duplicate) with no read before the write.',
+    "One row per scan event. eventKey = partnerId/eventId is the scan's identity, so writing with " +
+    'EXPECT_NOT_EXIST turns a resent event into a condition failure (a duplicate) with no read before the write, ' +
+    'even when the resend carries another occurredAt; the time is a column. A waybill\'s timeline is one GetRange ' +
+    'over (partition, waybillNo), put in time order in memory: a parcel has tens of scans.',
 } as const satisfies TableDeclaration;
 
 export const parcelsTable = {

@@ -38,8 +38,8 @@ export class SdkTrackingReads {
           {
             tableName: scanEventsTable.name,
             direction: 'FORWARD',
-            inclusiveStartPrimaryKey: [{ partition }, { waybillNo }, { occurredAt: TableStore.INF_MIN }, { eventKey: TableStore.INF_MIN }],
-            exclusiveEndPrimaryKey: [{ partition }, { waybillNo }, { occurredAt: TableStore.INF_MAX }, { eventKey: TableStore.INF_MAX }],
+            inclusiveStartPrimaryKey: [{ partition }, { waybillNo }, { eventKey: TableStore.INF_MIN }],
+            exclusiveEndPrimaryKey: [{ partition }, { waybillNo }, { eventKey: TableStore.INF_MAX }],
             maxVersions: 1,
           },
           callback,

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import type { TableDeclaration } from '../tables.ts';
+import { TableKeyMismatchError } from './errors.ts';
 
 /**
  * Creates the declared Tablestore tables that do not exist yet, and brings TTL and max versions of existing
- * ones in line; a second run changes nothing. Uses the official SDK directly: provisioning is an operator's
+ * ones in line; a second run changes nothing. An existing table keyed otherwise than declared stops the run with
+ * a {@link TableKeyMismatchError}: its key cannot be changed in place. Uses the official SDK directly: provisioning is an operator's
  * tool, not a function's hot path.
  */
 
@@ -26,6 +28,7 @@ interface SdkClient {
 interface SdkData {
   tableNames?: string[];
   tableOptions?: { timeToLive?: number; maxVersions?: number };
+  tableMeta?: { primaryKey?: { name: string; type: unknown }[] };
 }
 
 const require = createRequire(import.meta.url);
@@ -63,6 +66,9 @@ export async function provisionTables(target: TablestoreTarget, declared: readon
       continue;
     }
     const described = await call('describeTable', { tableName: table.name });
+    const existingKey = (described.tableMeta?.primaryKey ?? []).map((column) => `${column.name} ${keyTypeName(column.type)}`);
+    const declaredKey = table.primaryKey.map((column) => `${column.name} ${column.type}`);
+    if (existingKey.join() !== declaredKey.join()) throw new TableKeyMismatchError(table.name, declaredKey, existingKey);
     const current = described.tableOptions ?? {};
     if (current.timeToLive === table.timeToLive && current.maxVersions === table.maxVersions) {
       outcomes.push({ name: table.name, action: 'unchanged' });
@@ -72,4 +78,10 @@ export async function provisionTables(target: TablestoreTarget, declared: readon
     }
   }
   return outcomes;
+}
+
+/** The SDK describes a key column's type as the protobuf enum's number (1 INTEGER, 2 STRING, 3 BINARY). */
+function keyTypeName(type: unknown): string {
+  const names: Record<number, string> = { 1: 'INTEGER', 2: 'STRING', 3: 'BINARY' };
+  return typeof type === 'number' ? (names[type] ?? String(type)) : String(type);
 }

@@ -90,8 +90,8 @@ function tablestoreSdk(banner: Banner) {
           {
             tableName: 'scan_events',
             direction: 'FORWARD',
-            inclusiveStartPrimaryKey: [{ partition }, { waybillNo }, { occurredAt: TableStore.INF_MIN }, { eventKey: TableStore.INF_MIN }],
-            exclusiveEndPrimaryKey: [{ partition }, { waybillNo }, { occurredAt: TableStore.INF_MAX }, { eventKey: TableStore.INF_MAX }],
+            inclusiveStartPrimaryKey: [{ partition }, { waybillNo }, { eventKey: TableStore.INF_MIN }],
+            exclusiveEndPrimaryKey: [{ partition }, { waybillNo }, { eventKey: TableStore.INF_MAX }],
           },
           done,
         ),

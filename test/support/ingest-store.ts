@@ -1,4 +1,7 @@
 import { LOCAL_INSTANCE, LOCAL_KEY } from '../../infra/local/stack.ts';
+import { startTablestoreServer, type TablestoreServer } from '../../infra/local/tablestore/server.ts';
+import { provisionTables } from '../../infra/provision/tablestore-tables.ts';
+import { tables } from '../../infra/tables.ts';
 import type { ParcelState, WaybillNo } from '../../layers/core/src/domain/index.ts';
 import { createTablestoreClient, type TablestoreClient } from '../../layers/core/src/store/index.ts';
 import { readParcel } from '../../layers/core/src/store/parcels-table.ts';
@@ -75,4 +78,16 @@ export function comparableParcel(state: ParcelState | undefined): Omit<ParcelSta
   if (state === undefined) return undefined;
   const { waybillNo: _waybillNo, revision: _revision, ...rest } = state;
   return rest;
+}
+
+/** A local Tablestore server of its own with parcelscan's tables, and the store reading it. */
+export interface ProvisionedTablestore {
+  server: TablestoreServer;
+  store: IngestStore;
+}
+
+export async function startProvisionedTablestore(): Promise<ProvisionedTablestore> {
+  const server = await startTablestoreServer({ port: 0 });
+  await provisionTables({ endpoint: server.url, instanceName: LOCAL_INSTANCE, ...LOCAL_KEY }, tables);
+  return { server, store: ingestStore(server.url) };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decodeSdkError } from '../../../layers/core/src/store/errors.ts';
 import { alibabaCloudAccountVariables, credentialsOf, parseEnvironment } from '../../cloud-environment.ts';
 import { provisionQueues } from '../../provision/mns-queues.ts';
+import { TableKeyMismatchError } from '../../provision/errors.ts';
 import { provisionTables, type ProvisionOutcome } from '../../provision/tablestore-tables.ts';
 import { queues } from '../../queues.ts';
 import { tables } from '../../tables.ts';
@@ -86,7 +87,8 @@ export function provisionCommand(io: ProvisionIo = processIo): Command {
         tableOutcomes = await provisionTables({ endpoint: env.TABLESTORE_ENDPOINT, instanceName: env.TABLESTORE_INSTANCE, ...credentials }, tables);
       } catch (error) {
         // The SDK leaves Tablestore's protobuf error body undecoded; the layer's decoder names the OTS code.
-        fail(`Tablestore ${env.TABLESTORE_ENDPOINT}: ${decodeSdkError(error).message}`);
+        const detail = error instanceof TableKeyMismatchError ? error.message : decodeSdkError(error).message;
+        fail(`Tablestore ${env.TABLESTORE_ENDPOINT}: ${detail}`);
         return;
       }
       io.stdout(describeOutcomes('table', tableOutcomes));

@@ -104,6 +104,29 @@ describe('POST /v1/scans: recording', () => {
     expect(await parcelOf(waybillNo)).toMatchObject({ status: 'ARRIVED', eventCount: 2, revision: 1 });
   });
 
+  it('an eventId sent again with another time and type is a duplicate: the first scan stays in the timeline and decides the status', async () => {
+    const waybillNo = freshWaybillNo();
+    const departed = scanInput(waybillNo, { type: 'DEPARTED', occurredAt: occurredAt(0) });
+    expect(acceptedBody(await post({ events: [departed] }))).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+
+    const resentLater = { ...departed, type: 'DELIVERED', occurredAt: occurredAt(90) };
+    expect(acceptedBody(await post({ events: [resentLater] }))).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+
+    expect(timelineEntries(await env.store.timeline(waybillNo))).toEqual([
+      { occurredAtMs: Date.parse(occurredAt(0)), eventKey: `demo/${departed.eventId}`, eventId: departed.eventId, type: 'DEPARTED', facilityCode: departed.facilityCode },
+    ]);
+    expect(await parcelOf(waybillNo)).toMatchObject({ status: 'DEPARTED', eventCount: 1, revision: 1 });
+  });
+
+  it('the same eventId twice in one request with different times is stored once, as it came first', async () => {
+    const waybillNo = freshWaybillNo();
+    const arrived = scanInput(waybillNo, { type: 'ARRIVED', occurredAt: occurredAt(30) });
+    const earlierCopy = { ...arrived, occurredAt: occurredAt(0) };
+    expect(acceptedBody(await post({ events: [arrived, earlierCopy] }))).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    expect(timelineEntries(await env.store.timeline(waybillNo)).map((entry) => entry.occurredAtMs)).toEqual([Date.parse(occurredAt(30))]);
+    expect(await parcelOf(waybillNo)).toMatchObject({ eventCount: 1, firstOccurredAtMs: Date.parse(occurredAt(30)) });
+  });
+
   it('a partial batch: valid events are stored, invalid ones are listed in rejected with index, eventId and errors naming the field path and rule', async () => {
     const waybillNo = freshWaybillNo();
     const untouched = freshWaybillNo();

@@ -1,13 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_INSTANCE, LOCAL_KEY } from '../../../infra/local/stack.ts';
-import { startTablestoreServer, type TablestoreServer } from '../../../infra/local/tablestore/server.ts';
-import { provisionTables } from '../../../infra/provision/tablestore-tables.ts';
-import { tables } from '../../../infra/tables.ts';
+import type { TablestoreServer } from '../../../infra/local/tablestore/server.ts';
 import { parcelView, scanEventSchema, scanEventTypes, type ScanEvent, type WaybillNo } from '../../../layers/core/src/domain/index.ts';
 import { recordScans } from '../../../layers/core/src/ingest/record-scans.ts';
 import { TablestoreError } from '../../../layers/core/src/store/index.ts';
-import { comparableParcel, ingestStore, timelineEntries, type IngestStore } from '../../support/ingest-store.ts';
+import { comparableParcel, startProvisionedTablestore, timelineEntries, type IngestStore } from '../../support/ingest-store.ts';
 import { freshWaybillNo, occurredAt } from '../../support/scans.ts';
 
 /**
@@ -22,9 +19,7 @@ let server: TablestoreServer;
 let store: IngestStore;
 
 beforeAll(async () => {
-  server = await startTablestoreServer({ port: 0 });
-  await provisionTables({ endpoint: server.url, instanceName: LOCAL_INSTANCE, ...LOCAL_KEY }, tables);
-  store = ingestStore(server.url);
+  ({ server, store } = await startProvisionedTablestore());
 });
 
 afterAll(async () => {

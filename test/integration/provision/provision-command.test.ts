@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionCommand, readProvisionEnvironment, ProvisionEnvironmentError, type ProvisionIo } from '../../../infra/local/commands/provision.ts';
 import { startMnsServer, type MnsServerHandle } from '../../../infra/local/mns/index.ts';
@@ -5,6 +6,14 @@ import { startTablestoreServer, type TablestoreServer } from '../../../infra/loc
 import { queues } from '../../../infra/queues.ts';
 import { tables } from '../../../infra/tables.ts';
 import { mnsClient } from '../mns/fixtures/mns-sdk.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The official SDK, to set up a table as an older release of parcelscan created it. */
+function tablestoreSdk(endpoint: string, instanceName: string) {
+  const TableStore = require('tablestore') as { Client: new (config: object) => { createTable(params: object, done: (error: unknown) => void): void } };
+  return new TableStore.Client({ endpoint, instancename: instanceName, accessKeyId: 'local', secretAccessKey: 'local-secret', maxRetries: 0 });
+}
 
 interface Captured {
   stdout: string;
@@ -84,6 +93,29 @@ describe('parcelscan provision', () => {
     const result = await provision({ ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong' });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^parcelscan provision: Tablestore http:\/\/127\.0\.0\.1:\d+: OTSAuthFailed: Signature mismatch\./);
+  });
+
+  it('stops, naming both keys, when an existing table is keyed otherwise than declared', async () => {
+    const instance = { ...env, TABLESTORE_INSTANCE: 'parcelscan-old-keys' };
+    const sdk = tablestoreSdk(tablestore.url, instance.TABLESTORE_INSTANCE);
+    await new Promise<void>((resolve, reject) =>
+      sdk.createTable(
+        {
+          tableMeta: { tableName: 'scan_events', primaryKey: [{ name: 'partition', type: 'STRING' }, { name: 'waybillNo', type: 'STRING' }, { name: 'occurredAt', type: 'INTEGER' }, { name: 'eventKey', type: 'STRING' }] },
+          reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+          tableOptions: { timeToLive: -1, maxVersions: 1 },
+        },
+        (error: unknown) => (error ? reject(error) : resolve()),
+      ),
+    );
+
+    const result = await provision(instance);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'table scan_events exists with primary key (partition STRING, waybillNo STRING, occurredAt INTEGER, eventKey STRING) ' +
+        'but infra/tables.ts declares (partition STRING, waybillNo STRING, eventKey STRING)',
+    );
   });
 
   it('accepts an STS token and leaves it out when unset', () => {

@@ -2,15 +2,15 @@ import { scanEventKey, type FoldableScan, type ScanEvent, type WaybillNo } from 
 import type { ScanTally } from '../observability/metrics.ts';
 import { foldIntoParcels } from '../store/parcels-table.ts';
 import type { RetryListener } from '../store/retry.ts';
-import { writeScans, type RecordedScan, type ScanWriteOutcome } from '../store/scan-events-table.ts';
+import { readStoredScans, writeScans, type RecordedScan, type ScanWriteOutcome } from '../store/scan-events-table.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 
 /**
  * recordScans: the one path every scan takes into storage, whether a partner posted it or a hub scanner
- * queued it. First the scan rows (a resent scan is a duplicate by its key), then each parcel's row folded
- * from the scans (see domain/parcel-status.ts). Both steps are idempotent, so a retried request or a
- * redelivered message is always safe; a parcel whose row update failed after its scans were written is
- * repaired by the retry, since duplicates still take part in the fold.
+ * queued it. First the scan rows (a resent scan, same partner and eventId, is a duplicate by its key), then
+ * each parcel's row folded from the scans (see domain/parcel-status.ts). Both steps are idempotent, so a retried
+ * request or a redelivered message is always safe; a parcel whose row update failed after its scans were written
+ * is repaired by the retry, since duplicates still take part in the fold (as first stored).
  */
 
 export interface ScanSubmission {
@@ -65,11 +65,11 @@ export async function recordScans(
   });
 
   // The same scan twice in one submission is written once: one BatchWriteRow may not name a row twice with
-  // a row-existence check. The repeats are duplicates of the first.
+  // a row-existence check. The repeats are duplicates of the first, whatever else they carry.
   const firstIndexOf = new Map<string, number>();
   const distinct: RecordedScan[] = [];
   scans.forEach((scan, index) => {
-    const rowKey = `${scan.event.waybillNo}\u0000${scan.event.occurredAtMs}\u0000${scan.eventKey}`;
+    const rowKey = `${scan.event.waybillNo}\u0000${scan.eventKey}`;
     if (!firstIndexOf.has(rowKey)) {
       firstIndexOf.set(rowKey, index);
       distinct.push(scan);
@@ -81,15 +81,39 @@ export async function recordScans(
   const outcomes = scans.map((_, index) => outcomeByFirstIndex.get(index) ?? 'duplicate');
 
   const scansByWaybill = new Map<WaybillNo, FoldableScan[]>();
-  scans.forEach((scan) => {
+  for (const scan of await scansToFold(client, distinct, written, deadline, onRetry)) {
     const list = scansByWaybill.get(scan.event.waybillNo) ?? [];
-    list.push({ event: scan.event, eventKey: scan.eventKey });
+    list.push(scan);
     scansByWaybill.set(scan.event.waybillNo, list);
-  });
+  }
   const parcelRowsWritten = await foldIntoParcels(client, scansByWaybill, deadline, submission.receivedAtMs, onRetry);
 
   const accepted = outcomes.filter((outcome) => outcome === 'accepted').length;
   return { outcomes, accepted, duplicates: outcomes.length - accepted, rowsWritten: accepted + parcelRowsWritten };
+}
+
+/**
+ * The scans to fold into their parcels: the new ones as they were sent, and the duplicates as they were first
+ * stored. Duplicates take part because an earlier attempt may have written their rows and failed before updating
+ * the parcel (the fold counts each key once, so one already folded changes nothing); they are read back because a
+ * resend may carry another time or type under the same eventId, and the stored scan is the one the timeline shows.
+ * Only duplicates cost a read, never a scan written for the first time.
+ */
+async function scansToFold(
+  client: TablestoreClient,
+  distinct: readonly RecordedScan[],
+  written: readonly ScanWriteOutcome[],
+  deadline: number,
+  onRetry?: RetryListener,
+): Promise<FoldableScan[]> {
+  const fresh: FoldableScan[] = [];
+  const resent: { waybillNo: WaybillNo; eventKey: string }[] = [];
+  distinct.forEach((scan, index) => {
+    if (written[index] === 'accepted') fresh.push({ event: scan.event, eventKey: scan.eventKey });
+    else resent.push({ waybillNo: scan.event.waybillNo, eventKey: scan.eventKey });
+  });
+  if (resent.length === 0) return fresh;
+  return [...fresh, ...(await readStoredScans(client, resent, deadline, onRetry))];
 }
 
 /**
