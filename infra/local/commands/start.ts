@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
+import { TableKeyMismatchError } from '../../provision/errors.ts';
 import { FunctionBuildError, ServerlessYamlError } from '../fc/errors.ts';
 import { LOCAL_ACCOUNT_ID } from '../fc/runtime.ts';
 import { DEMO_PARTNER, LOCAL_INSTANCE, LOCAL_KEY, PortUnavailableError, startLocalStack, type LocalService, type LocalStack, type PortConflict } from '../stack.ts';
@@ -19,6 +20,8 @@ function portAdvice(conflict: PortConflict): string {
 function startFailure(error: unknown): string[] | undefined {
   if (error instanceof PortUnavailableError) return error.conflicts.map(portAdvice);
   if (error instanceof ServerlessYamlError || error instanceof FunctionBuildError) return [error.message];
+  // A --data directory from an older release whose tables were keyed otherwise: say so rather than a stack trace.
+  if (error instanceof TableKeyMismatchError) return [`${error.message} (in the --data directory)`];
   return undefined;
 }
 
