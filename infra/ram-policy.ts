@@ -12,9 +12,9 @@ import { tables, type TableDeclaration } from './tables.ts';
  *   - Tablestore row operations on the declared tables. Actions are the API names with `ots:`; a table is
  *     `acs:ots:<region>:<accountId>:instance/<instance>/table/<table>`, instance name in lower case
  *     (https://www.alibabacloud.com/help/en/tablestore/tablestore-ram-policy/).
- *   - `mns:SendMessage` on the dead-letter queue, where scan-consumer puts the messages it cannot accept;
- *     the resource is `acs:mns:<region>:<accountId>:/queues/<queue>/messages`
- *     (SendMessage, "Authorization information": https://www.alibabacloud.com/help/doc-detail/35134.htm).
+ *   - `mns:BatchSendMessage` on the dead-letter queue, where scan-consumer puts the messages it cannot accept
+ *     (up to 16 a call); the resource is `acs:mns:<region>:<accountId>:/queues/<queue>/messages`
+ *     (BatchSendMessage, "Authorization information": https://alibabacloud.com/help/en/mns/developer-reference/batchsendmessage).
  *   - `log:PostLogStoreLogs` on the function's Logstore (`logConfig`), resource
  *     `acs:log:<region>:<accountId>:project/<project>/logstore/<logstore>`
  *     (https://www.alibabacloud.com/help/doc-detail/29051.html). FC 3.0 can also deliver logs through its
@@ -70,7 +70,7 @@ export const queueAccess: readonly QueueAccess[] = [
   {
     queue: scanEventsDeadLetterQueue,
     principal: 'function-role',
-    actions: ['mns:SendMessage'],
+    actions: ['mns:BatchSendMessage'],
     why: 'scan-consumer sends the messages it cannot accept, with their reasons',
   },
 ];

@@ -372,7 +372,7 @@ function queueWorkloads(settings: HandlerCpuSettings): Workload[] {
         const startedAtMs = Date.now();
         await consumeScanMessages(handlerPayloads.take(), {
           tablestore: handlerStore,
-          deadLetters: { send: async () => 'never' },
+          deadLetters: { sendAll: async (_queue, texts) => texts.map(() => 'never') },
           deadLetterQueue: 'scan-events-dlq',
           nowMs: startedAtMs,
           deadline: startedAtMs + DEADLINE_MS,

@@ -1,7 +1,7 @@
 import MNS from '@alicloud/mns';
-import { scanEventsQueue } from '../../infra/queues.ts';
+import { scanEventsDeadLetterQueue, scanEventsQueue } from '../../infra/queues.ts';
 import { encodeScanMessage, type ScanMessage } from '../../layers/core/src/domain/index.ts';
-import type { ScanDeadLetter } from '../../layers/core/src/queue/scan-consumer.ts';
+import type { ScanDeadLetter } from '../../layers/core/src/queue/scan-dead-letter.ts';
 
 /**
  * The MNS side of scan ingestion as a hub scanner and an operator see it: the official `@alicloud/mns` SDK,
@@ -92,4 +92,21 @@ export function deadLetterInbox(client: MNS): DeadLetterInbox {
 export async function setScanQueueVisibilityTimeout(client: MNS, seconds: number | 'declared'): Promise<void> {
   const visibilityTimeout = seconds === 'declared' ? scanEventsQueue.visibilityTimeout : seconds;
   await client.setQueueAttributes(SCAN_QUEUE, { VisibilityTimeout: visibilityTimeout });
+}
+
+/**
+ * Deletes scan-events-dlq from the running local server, so every dead-letter send fails with QueueNotExist
+ * until {@link restoreDeadLetterQueue} creates it again (its messages go with it).
+ */
+export async function removeDeadLetterQueue(client: MNS): Promise<void> {
+  await client.deleteQueue(SCAN_DEAD_LETTER_QUEUE);
+}
+
+/** Creates scan-events-dlq again with the attributes infra/queues.ts declares. */
+export async function restoreDeadLetterQueue(client: MNS): Promise<void> {
+  await client.createQueue(SCAN_DEAD_LETTER_QUEUE, {
+    VisibilityTimeout: scanEventsDeadLetterQueue.visibilityTimeout,
+    MessageRetentionPeriod: scanEventsDeadLetterQueue.messageRetentionPeriod,
+    MaximumMessageSize: scanEventsDeadLetterQueue.maximumMessageSize,
+  });
 }

@@ -1,12 +1,14 @@
 import type MNS from '@alicloud/mns';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultScanSource, type ParcelState, type WaybillNo } from '../../../layers/core/src/domain/index.ts';
-import type { ScanDeadLetter } from '../../../layers/core/src/queue/scan-consumer.ts';
+import type { ScanDeadLetter } from '../../../layers/core/src/queue/scan-dead-letter.ts';
 import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { clearFaults, setFaults, timelineEntries } from '../../support/ingest-store.ts';
 import {
   deadLetterInbox,
   mnsProducer,
+  removeDeadLetterQueue,
+  restoreDeadLetterQueue,
   SCAN_QUEUE,
   sendRawBody,
   setScanQueueVisibilityTimeout,
@@ -93,6 +95,8 @@ async function queueDepth(): Promise<number> {
 
 const fromMessage = (messageId: string) => (record: ScanDeadLetter) => record.messageId === messageId;
 
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
 describe('scan-consumer: scans from the scan-events queue', () => {
   it('an event sent to scan-events with the MNS SDK is in Tablestore shortly after', async () => {
     // Several messages one after the other: the first includes the consumer's cold start. The time is reported
@@ -143,11 +147,27 @@ describe('scan-consumer: malformed messages go to scan-events-dlq with their rea
     const messageId = await sendRawBody(producer, body);
     const [record] = await deadLetters.take(fromMessage(messageId), 1);
     expect(record).toEqual({
+      deadLetterId: messageId,
       reason: 'UNREADABLE_MESSAGE',
       messageId,
+      triggerEventId: expect.any(String),
       details: ['body is not valid base64'],
       body,
       deadLetteredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it.each([
+    ['a number', '42'],
+    ['a string', '"text"'],
+    ['an array', '[]'],
+  ])('a base64 body whose JSON is %s ends in the DLQ saying the body must be a JSON object', async (_case, json) => {
+    const messageId = await sendRawBody(producer, base64(json));
+    const [record] = await deadLetters.take(fromMessage(messageId), 1);
+    expect(record).toMatchObject({
+      reason: 'UNREADABLE_MESSAGE',
+      details: ['body must be a JSON object: one scan event, or {"source": "...", "events": [...]}'],
+      body: json,
     });
   });
 
@@ -180,8 +200,10 @@ describe('scan-consumer: malformed messages go to scan-events-dlq with their rea
 
     const [record] = await deadLetters.take(fromMessage(messageId), 1);
     expect(record).toEqual({
+      deadLetterId: `${messageId}/events[1]`,
       reason: 'INVALID_EVENT',
       messageId,
+      triggerEventId: expect.any(String),
       details: ['events[1].waybillNo: check digit does not match'],
       body: invalid,
       deadLetteredAt: expect.any(String),
@@ -191,6 +213,20 @@ describe('scan-consumer: malformed messages go to scan-events-dlq with their rea
     // A dead-lettered message is acknowledged, not retried: nothing more arrives for it.
     await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 5_000 });
     expect(await deadLetters.drain()).toEqual([]);
+  });
+
+  it('a message with more invalid events than one BatchSendMessage carries dead-letters each of them once', async () => {
+    const waybillNo = freshWaybillNo();
+    const valid = scanInput(waybillNo, { type: 'ARRIVED' });
+    const invalid = Array.from({ length: 20 }, () => scanInput(wrongCheckDigit(waybillNo)));
+    const messageId = await sendScanMessage(producer, { source: 'sto-hub-sh', events: [valid, ...invalid] });
+
+    const records = await deadLetters.take(fromMessage(messageId), 20);
+    expect(records.map((record) => record.deadLetterId).sort()).toEqual(invalid.map((_, index) => `${messageId}/events[${index + 1}]`).sort());
+    expect(records.every((record) => record.reason === 'INVALID_EVENT')).toBe(true);
+    expect(await settledParcel(waybillNo, 1)).toMatchObject({ status: 'ARRIVED', eventCount: 1 });
+    await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 5_000 });
+    expect((await deadLetters.drain()).filter(fromMessage(messageId))).toEqual([]);
   });
 });
 
@@ -203,6 +239,7 @@ describe('scan-consumer: redelivery after a failed invocation', () => {
   afterEach(async () => {
     await clearFaults(env.stack.tablestoreUrl);
     await setScanQueueVisibilityTimeout(producer, 'declared');
+    await restoreDeadLetterQueue(producer);
   });
 
   const failedAttempt = (messageId: string) => (record: { level: string; message: string }) =>
@@ -260,6 +297,58 @@ describe('scan-consumer: redelivery after a failed invocation', () => {
       expect(await env.store.timeline(waybillNo)).toHaveLength(2);
       expect(parcel).toMatchObject({ status: 'DEPARTED', eventCount: 2 });
       expect(await parcelOf(waybillNo)).toEqual(parcel);
+    },
+    60_000,
+  );
+
+  it(
+    'a storage failure fails the invocation before any dead letter is sent, and the redelivery sends each once',
+    async () => {
+      await setScanQueueVisibilityTimeout(producer, 3);
+      await setFaults(env.stack.tablestoreUrl, { errorRate: 1, errorCode: 'OTSServerBusy', operations: ['BatchWriteRow'] });
+      const waybillNo = freshWaybillNo();
+      const valid = scanInput(waybillNo, { type: 'PICKED_UP' });
+      const invalid = scanInput(wrongCheckDigit(waybillNo));
+      const messageId = await sendScanMessage(producer, { source: 'sto-hub-sh', events: [valid, invalid] });
+
+      await env.waitForLog('the failed invocation', failedAttempt(messageId), 25_000);
+      expect((await deadLetters.drain()).filter(fromMessage(messageId))).toEqual([]);
+
+      await clearFaults(env.stack.tablestoreUrl);
+      const [record] = await deadLetters.take(fromMessage(messageId), 1, 15_000);
+      await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 10_000 });
+
+      expect(record).toMatchObject({ deadLetterId: `${messageId}/events[1]`, reason: 'INVALID_EVENT', body: invalid });
+      expect((await deadLetters.drain()).filter(fromMessage(messageId))).toEqual([]);
+      expect(env.logs.some(deliveredAgain(messageId))).toBe(false);
+      expect(await parcelOf(waybillNo)).toMatchObject({ status: 'PICKED_UP', eventCount: 1 });
+    },
+    60_000,
+  );
+
+  it(
+    'a dead-letter send that fails fails the invocation; the redelivery dead-letters the message and stores nothing twice',
+    async () => {
+      await setScanQueueVisibilityTimeout(producer, 3);
+      await removeDeadLetterQueue(producer);
+      const waybillNo = freshWaybillNo();
+      const valid = scanInput(waybillNo, { type: 'PICKED_UP' });
+      const invalid = scanInput(wrongCheckDigit(waybillNo));
+      const messageId = await sendScanMessage(producer, { source: 'sto-hub-sh', events: [valid, invalid] });
+
+      // The valid scan is stored before the dead letter is sent; the send fails with QueueNotExist.
+      const failure = await env.waitForLog('the failed invocation', failedAttempt(messageId), 25_000);
+      expect(failure.message).toContain('QueueNotExist');
+      expect(await env.store.timeline(waybillNo)).toHaveLength(1);
+
+      await restoreDeadLetterQueue(producer);
+      const [record] = await deadLetters.take(fromMessage(messageId), 1, 15_000);
+      await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 10_000 });
+
+      expect(record).toMatchObject({ deadLetterId: `${messageId}/events[1]`, reason: 'INVALID_EVENT', body: invalid });
+      expect((await deadLetters.drain()).filter(fromMessage(messageId))).toEqual([]);
+      expect(timelineEntries(await env.store.timeline(waybillNo))).toEqual([expect.objectContaining({ eventKey: `sto-hub-sh/${valid.eventId}`, type: 'PICKED_UP' })]);
+      expect(await parcelOf(waybillNo)).toMatchObject({ status: 'PICKED_UP', eventCount: 1 });
     },
     60_000,
   );

@@ -29,7 +29,7 @@ describe('the function role policy', () => {
         else expect(allActions).not.toContain(action);
       }
     }
-    expect(resourcesFor('mns:SendMessage')).toEqual(['acs:mns:cn-hangzhou:1234567890123456:/queues/scan-events-dlq/messages']);
+    expect(resourcesFor('mns:BatchSendMessage')).toEqual(['acs:mns:cn-hangzhou:1234567890123456:/queues/scan-events-dlq/messages']);
   });
 
   it("lets the function write only to its own Logstore", () => {

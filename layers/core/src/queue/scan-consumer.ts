@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { eventJson } from '../runtime/event-json.ts';
-import { decodeScanMessage, type ScanEvent } from '../domain/index.ts';
+import type { ScanEvent } from '../domain/index.ts';
 import { recordScans, tallyRecordedScans } from '../ingest/record-scans.ts';
 import type { Logger } from '../observability/logger.ts';
 import { rejectionReason, type InvocationMetrics } from '../observability/metrics.ts';
 import { traceFromMessage } from '../observability/trace.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
+import { readDeliveredScanMessage } from './delivered-body.ts';
 import type { QueueClient } from './queue-client.ts';
+import { invalidEventDeadLetter, unreadableMessageDeadLetter, type ScanDeadLetter } from './scan-dead-letter.ts';
 
 /**
  * scan-consumer: a batch of MNS messages from the `scan-events` queue, delivered by FC's MNS queue trigger
@@ -16,6 +18,13 @@ import type { QueueClient } from './queue-client.ts';
  * can never be accepted (not base64, not JSON, invalid events) goes to the dead-letter queue with its reasons
  * and is not retried; a transient failure (storage, the dead-letter queue itself) fails the invocation so
  * the trigger redelivers, which is safe because every write is idempotent.
+ *
+ * Dead letters are sent last, once every valid scan of the batch is stored, and within the invocation's deadline
+ * (the one the storage calls get). A storage failure therefore fails the invocation before any dead letter is
+ * sent, and the redelivery sends each once. A dead-letter send that fails or times out fails the invocation too:
+ * nothing accepted is lost (the redelivery records the valid scans again, as duplicates), but records sent before
+ * the failure are sent again, so dead-lettering is at-least-once and each record carries a `deadLetterId` that
+ * is the same on every delivery (scan-dead-letter.ts).
  *
  * Each message follows its own trace: a message whose envelope carries a `traceparent` (observability/trace.ts)
  * has its scan rows and its `scans recorded` line under the producer's trace id; the others under the
@@ -44,6 +53,7 @@ export interface ScanConsumerDeps {
   deadLetters: QueueClient;
   deadLetterQueue: string;
   nowMs: number;
+  /** Absolute time, ms since the epoch, by which every storage call and dead-letter send is over. */
   deadline: number;
   /** The invocation's trace id: the trace of every message that brings none of its own. */
   traceId: string;
@@ -62,16 +72,6 @@ export interface ScanConsumerSummary {
   deadLettered: number;
 }
 
-/** What a dead-letter record says: enough to fix and replay the message by hand. */
-export interface ScanDeadLetter {
-  reason: 'UNREADABLE_MESSAGE' | 'INVALID_EVENT';
-  messageId: string;
-  details: string[];
-  /** The message body as delivered, or the one rejected event of a batch message. */
-  body: unknown;
-  deadLetteredAt: string;
-}
-
 export function parseQueueBatch(event: Buffer | string | object): z.infer<typeof mnsBatchSchema> {
   let json: unknown;
   try {
@@ -83,9 +83,6 @@ export function parseQueueBatch(event: Buffer | string | object): z.infer<typeof
   if (!parsed.success) throw new NotAQueueEventError(parsed.error.issues.map((issue) => issue.path.join('.')).join(', '));
   return parsed.data;
 }
-
-/** With IsBase64Decode (the default) the trigger hands over the decoded JSON; otherwise still base64. */
-const isStillBase64 = (body: string): boolean => !body.trimStart().startsWith('{');
 
 /** What became of one partner's scans of one trace in the batch. */
 interface TraceGroup {
@@ -136,11 +133,12 @@ export async function consumeScanMessages(event: Buffer | string | object, deps:
   let unreadable = 0;
   let eventCount = 0;
 
-  for (const { data } of messages) {
-    const decoded = decodeScanMessage(data.messageBody, isStillBase64(data.messageBody));
+  for (const { id, data } of messages) {
+    const decoded = readDeliveredScanMessage(data.messageBody);
+    const delivery = { messageId: data.messageId, triggerEventId: id, deadLetteredAt };
     if (!decoded.ok) {
       unreadable += 1;
-      deadLetters.push({ reason: 'UNREADABLE_MESSAGE', messageId: data.messageId, details: decoded.reasons, body: data.messageBody, deadLetteredAt });
+      deadLetters.push(unreadableMessageDeadLetter(delivery, data.messageBody, decoded.reasons));
       continue;
     }
     const traceId = traceFromMessage(decoded)?.traceId ?? deps.traceId;
@@ -152,13 +150,7 @@ export async function consumeScanMessages(event: Buffer | string | object, deps:
       const reason = rejectionReason(rejected.errors);
       tally.reject(reason);
       group.rejectedReasons[reason] = (group.rejectedReasons[reason] ?? 0) + 1;
-      deadLetters.push({
-        reason: 'INVALID_EVENT',
-        messageId: data.messageId,
-        details: rejected.errors.map((error) => `${error.path}: ${error.message}`),
-        body: rejected.input,
-        deadLetteredAt,
-      });
+      deadLetters.push(invalidEventDeadLetter(delivery, rejected));
     }
     const partner = bySource.get(decoded.source) ?? { events: [], traceIds: [] };
     for (const scan of decoded.events) {
@@ -191,10 +183,14 @@ export async function consumeScanMessages(event: Buffer | string | object, deps:
   }
   groups.write(deps.log);
 
-  // Dead letters go last: if sending one fails, the redelivered batch records its valid scans again as
-  // duplicates, and no bad message is ever acknowledged without its dead-letter record.
-  for (const deadLetter of deadLetters) await deps.deadLetters.send(deps.deadLetterQueue, JSON.stringify(deadLetter));
+  // Only now, with every valid scan stored (see the top of this file). A send that fails or outlasts the deadline
+  // throws, so no bad message is ever acknowledged without its dead-letter record.
   if (deadLetters.length > 0) {
+    await deps.deadLetters.sendAll(
+      deps.deadLetterQueue,
+      deadLetters.map((deadLetter) => JSON.stringify(deadLetter)),
+      { deadline: deps.deadline },
+    );
     deps.metrics.countQueueBatch({ deadLettered: deadLetters.length });
     // Ids and reasons only: a body may hold personal data, and a JSON parse error quotes the body.
     deps.log.warn('messages dead-lettered', {
