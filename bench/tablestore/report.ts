@@ -5,7 +5,7 @@ import type { Measurement, Phase } from './workload.ts';
 
 /**
  * What one run of the Tablestore benchmark found, held against the targets of
- * ../shared/reference/performance.md: each headline operation at ≥ 70% of the floor's throughput on the
+ * bench/README.md: each headline operation at ≥ 70% of the floor's throughput on the
  * large table, and GetRange(100) one at a time on 10⁷ rows within 1.2× of its time on 10³ rows.
  */
 

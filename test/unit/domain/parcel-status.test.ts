@@ -172,6 +172,18 @@ describe('compareScanOrder', () => {
     expect(compareScanOrder({ occurredAtMs: 1, eventKey: 'a/\u{1F4E6}' }, { occurredAtMs: 1, eventKey: 'a/\uFF5E' })).toBeGreaterThan(0);
     expect(compareScanOrder({ occurredAtMs: 1, eventKey: 'a/x' }, { occurredAtMs: 1, eventKey: 'a/x' })).toBe(0);
   });
+
+  it('agrees with comparing the UTF-8 bytes for any keys, lone surrogates included', () => {
+    const unit = fc.oneof(fc.constantFrom('a', '/', '\uFF5E', '\uE000', '\uD83D', '\uDCE6', '\u{1F4E6}', '\u00E9'), fc.string({ unit: 'binary', maxLength: 1 }));
+    const key = fc.array(unit, { maxLength: 6 }).map((units) => units.join(''));
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        const expected = Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+        expect(Math.sign(compareScanOrder({ occurredAtMs: 1, eventKey: a }, { occurredAtMs: 1, eventKey: b }))).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('status rules, for any timeline', () => {

@@ -105,23 +105,33 @@ export function defaultExceptionReason(facilityCode: string): string {
  * @example
  * ```ts
  * const { state, changed } = foldScans(current, [{ event, eventKey: scanEventKey('demo', event.eventId) }]);
- * if (changed) await parcels.update(state, { expectedRevision: current?.revision });
+ * if (changed) rows.push(parcelRow(state, current)); // written under a condition on current?.revision
  * ```
  */
 export function foldScans(state: ParcelState | undefined, scans: readonly FoldableScan[]): ParcelFold {
   const first = scans[0];
-  let next: ParcelState;
-  if (state !== undefined) next = state;
-  else if (first !== undefined) next = initialState(first);
+  let start: ParcelState;
+  if (state !== undefined) start = state;
+  else if (first !== undefined) start = initialState(first);
   else throw new RangeError('foldScans needs a state or at least one scan');
+  // One working copy per fold, changed in place scan by scan: a parcel row is folded for every scan at peak.
   // A state stored before eventKeys existed (local data only) has none: a scan it counted counts again if resent.
-  const folded = next.eventKeys ?? [];
-  const counted = new Set(folded);
-  for (const scan of scans) next = foldScan(next, scan, counted);
-  if (counted.size !== folded.length) next = { ...next, eventKeys: [...counted].sort() };
+  const next: ParcelState = { ...start, eventKeys: start.eventKeys ?? [] };
+  let eventKeys = next.eventKeys;
+  for (const scan of scans) {
+    const at = sortedIndexOf(eventKeys, scan.eventKey);
+    if (eventKeys[at] !== scan.eventKey) {
+      if (eventKeys === start.eventKeys) eventKeys = [...eventKeys];
+      eventKeys.splice(at, 0, scan.eventKey);
+    }
+    foldScan(next, scan);
+  }
+  next.eventKeys = eventKeys;
+  next.eventCount = start.eventCount + (eventKeys.length - (start.eventKeys?.length ?? 0));
   const changed = state === undefined || !sameState(state, next);
   if (!changed) return { state, changed };
-  return { state: { ...next, revision: (state?.revision ?? 0) + 1 }, changed };
+  next.revision = (state?.revision ?? 0) + 1;
+  return { state: next, changed };
 }
 
 function initialState(scan: FoldableScan): ParcelState {
@@ -135,29 +145,34 @@ function initialState(scan: FoldableScan): ParcelState {
   };
 }
 
-/** Folds one scan in; `counted` holds the keys of the scans counted so far, and gains this one's. */
-function foldScan(state: ParcelState, { event, eventKey }: FoldableScan, counted: Set<string>): ParcelState {
+/** Where `key` is, or would go, in the sorted `keys` (JS string order: only a stable, canonical order is needed). */
+function sortedIndexOf(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((keys[middle] as string) < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Folds one scan's time, status and exception into `state`, in place; counting is foldScans' job. */
+function foldScan(state: ParcelState, { event, eventKey }: FoldableScan): void {
   if (event.waybillNo !== state.waybillNo) {
     throw new RangeError(`foldScans got a scan of ${event.waybillNo} for parcel ${state.waybillNo}`);
   }
-  const isNew = !counted.has(eventKey);
-  counted.add(eventKey);
-  const next: ParcelState = {
-    ...state,
-    eventCount: state.eventCount + (isNew ? 1 : 0),
-    firstOccurredAtMs: Math.min(state.firstOccurredAtMs, event.occurredAtMs),
-    lastOccurredAtMs: Math.max(state.lastOccurredAtMs, event.occurredAtMs),
-  };
+  if (event.occurredAtMs < state.firstOccurredAtMs) state.firstOccurredAtMs = event.occurredAtMs;
+  if (event.occurredAtMs > state.lastOccurredAtMs) state.lastOccurredAtMs = event.occurredAtMs;
   const order: ScanOrderKey = { occurredAtMs: event.occurredAtMs, eventKey };
   if (isProgressEvent(event.type)) {
-    if (isLater(order, next.statusEvent)) {
-      next.status = event.type;
-      next.statusEvent = statusEventSummary(event, event.type, eventKey);
+    if (isLater(order, state.statusEvent)) {
+      state.status = event.type;
+      state.statusEvent = statusEventSummary(event, event.type, eventKey);
     }
-  } else if (isLater(order, next.exception)) {
-    next.exception = { ...order, reason: event.remark ?? defaultExceptionReason(event.facilityCode) };
+  } else if (isLater(order, state.exception)) {
+    state.exception = { ...order, reason: event.remark ?? defaultExceptionReason(event.facilityCode) };
   }
-  return next;
 }
 
 /** Whether a scan comes after the current latest one in the total scan order. */

@@ -15,7 +15,7 @@ import { maskText, sanitizeFields, type JsonValue } from './redact.ts';
  * durationMs?, msg`, then the call's other fields. Per-request fields are bound with {@link Logger.child}: one root
  * logger per instance (module scope, never changed), one child per invocation passed down explicitly. Every field
  * goes through {@link sanitizeFields}, so personal data (receiver, sender, name, phone, address, signedBy…) never
- * reaches a line. One line costs microseconds (shared/reference/performance.md puts a structured line at ≈ 9 µs):
+ * reaches a line. One line costs microseconds (bench/README.md puts a structured line at ≈ 9 µs):
  * log per batch and per invocation, never per scan event.
  *
  * Why not pino (10.4.0, the standard fast JSON logger): bundled for node20 by esbuild as build.ts bundles functions

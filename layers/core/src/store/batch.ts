@@ -31,7 +31,7 @@ import {
 
 /**
  * BatchWriteRow and BatchGetRow with per-row retries. Tablestore answers both with HTTP 200 and an outcome per
- * row (`is_ok`, `error{code,message}`); the SDK flattens them (tablestore-mns-wire.md §A.7) and retries none.
+ * row (`is_ok`, `error{code,message}`); the SDK flattens them and retries none (store/README.md).
  * Here only the rows that failed with a retryable code are sent again, until the deadline; rows that failed for
  * good (e.g. `OTSConditionCheckFail`) are returned as outcomes.
  */

@@ -24,7 +24,7 @@ export interface TablestoreErrorDetails {
  * @example
  * ```ts
  * try {
- *   await store.putRow({ table: 'scan_event', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST' });
+ *   await store.putRow({ table: 'scan_events', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST' });
  * } catch (error) {
  *   if (error instanceof TablestoreError) logger.warn({ code: error.code, requestId: error.requestId });
  *   throw error;
@@ -64,7 +64,7 @@ export class TablestoreError extends Error {
  * @example
  * ```ts
  * try {
- *   await store.putRow({ table: 'scan_event', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST' });
+ *   await store.putRow({ table: 'scan_events', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST' });
  * } catch (error) {
  *   if (!(error instanceof ConditionCheckFailedError)) throw error;
  *   return { duplicate: true };

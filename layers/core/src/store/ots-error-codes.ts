@@ -2,7 +2,7 @@
  * Tablestore error codes: the HTTP status the service answers with, and whether a client may retry.
  * Source: https://help.aliyun.com/en/tablestore/developer-reference/error-codes (English error-code table);
  * retryable codes as the official SDKs classify them (aliyun-tablestore-nodejs-sdk
- * lib/retry/retry_util.js, which the Node SDK itself cannot apply, see tablestore-mns-wire.md §A.7–§A.8).
+ * lib/retry/retry_util.js, which the Node SDK itself cannot apply, see store/README.md).
  * The local Tablestore server answers with these statuses; the client wrapper decides retries from them.
  *
  * Where `retryable` differs from the page's Retry column, the entry says why.

@@ -16,7 +16,7 @@
  * result merged across rounds. With a library that becomes a synthetic "rows pending" error thrown to make it
  * go round again, with the state kept outside it. The loop below is a few dozen lines, does both single
  * requests and per-row rounds with one schedule, takes its clock, sleep and randomness as parameters so tests
- * are exact, and adds nothing to a function bundle's cold start (see shared/reference/performance.md).
+ * are exact, and adds nothing to a function bundle's cold start (bench/README.md: every import is paid by each new instance).
  *
  * The schedule is "Full Jitter" from Marc Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog,
  * 2015 (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):

@@ -120,9 +120,9 @@ export interface TablestoreClient {
    * @example
    * ```ts
    * await store.putRow({
-   *   table: 'scan_event',
-   *   primaryKey: { waybillNo: 'SF1234567890', scanTimeMs: 1718000000000 },
-   *   attributes: { facilityCode: 'SZX01', status: 'ARRIVED', weightKg: double(1.25) },
+   *   table: 'scan_events',
+   *   primaryKey: { partition: waybillPartition(waybillNo), waybillNo, eventKey: 'demo/e-1' },
+   *   attributes: { type: 'ARRIVED', occurredAt: 1764050580000, facilityCode: 'SH-PD-01', weightKg: double(1.25) },
    *   rowExistence: 'EXPECT_NOT_EXIST',
    *   deadline,
    * });
@@ -135,7 +135,7 @@ export interface TablestoreClient {
    *
    * @example
    * ```ts
-   * const parcel = await store.getRow({ table: 'parcel', primaryKey: { waybillNo }, columns: ['status'] });
+   * const parcel = await store.getRow({ table: 'parcels', primaryKey: { partition, waybillNo }, columns: ['status'] });
    * ```
    */
   getRow(request: GetRowRequest): Promise<Row | undefined>;
@@ -146,10 +146,10 @@ export interface TablestoreClient {
    * @example
    * ```ts
    * const { row } = await store.updateRow({
-   *   table: 'facility_counter',
-   *   primaryKey: { facilityCode: 'SZX01', day: 20240610 },
-   *   increment: { scans: 1 },
-   *   returnColumns: ['scans'],
+   *   table: 'waybill_blocks',
+   *   primaryKey: { counter: 'waybill-3' },
+   *   increment: { issued: 10_000 },
+   *   returnColumns: ['issued'],
    * });
    * ```
    */
@@ -160,7 +160,7 @@ export interface TablestoreClient {
    *
    * @example
    * ```ts
-   * await store.deleteRow({ table: 'parcel', primaryKey: { waybillNo }, rowExistence: 'EXPECT_EXIST' });
+   * await store.deleteRow({ table: 'parcels', primaryKey: { partition, waybillNo }, rowExistence: 'EXPECT_EXIST' });
    * ```
    */
   deleteRow(request: DeleteRowRequest): Promise<WriteRowResult>;
@@ -171,9 +171,9 @@ export interface TablestoreClient {
    * @example
    * ```ts
    * const page = await store.getRange({
-   *   table: 'scan_event',
-   *   start: { waybillNo, scanTimeMs: INF_MIN },
-   *   end: { waybillNo, scanTimeMs: INF_MAX },
+   *   table: 'scan_events',
+   *   start: { partition, waybillNo, eventKey: INF_MIN },
+   *   end: { partition, waybillNo, eventKey: INF_MAX },
    *   limit: 100,
    * });
    * ```
@@ -186,7 +186,7 @@ export interface TablestoreClient {
    *
    * @example
    * ```ts
-   * for await (const scanEvent of store.iterateRange({ table: 'scan_event', start, end, deadline })) {
+   * for await (const scanEvent of store.iterateRange({ table: 'scan_events', start, end, deadline })) {
    *   timeline.push(scanEvent.attributes);
    * }
    * ```
@@ -200,7 +200,7 @@ export interface TablestoreClient {
    * @example
    * ```ts
    * const { outcomes } = await store.batchGetRow({
-   *   tables: [{ table: 'parcel', primaryKeys: waybillNos.map((waybillNo) => ({ waybillNo })) }],
+   *   tables: [{ table: 'parcels', primaryKeys: waybillNos.map((waybillNo) => ({ partition: waybillPartition(waybillNo), waybillNo })) }],
    * });
    * ```
    */
@@ -217,9 +217,9 @@ export interface TablestoreClient {
    * const { outcomes } = await store.batchWriteRow({
    *   rows: scanEvents.map((scanEvent) => ({
    *     type: 'PUT',
-   *     table: 'scan_event',
-   *     primaryKey: { waybillNo: scanEvent.waybillNo, scanTimeMs: scanEvent.scanTimeMs },
-   *     attributes: { facilityCode: scanEvent.facilityCode },
+   *     table: 'scan_events',
+   *     primaryKey: { partition: waybillPartition(scanEvent.waybillNo), waybillNo: scanEvent.waybillNo, eventKey: scanEventKey('demo', scanEvent.eventId) },
+   *     attributes: { type: scanEvent.type, occurredAt: scanEvent.occurredAtMs },
    *     rowExistence: 'EXPECT_NOT_EXIST',
    *   })),
    *   deadline,
@@ -236,8 +236,8 @@ export interface TablestoreClient {
    * @example
    * ```ts
    * await store.createTable({
-   *   table: 'scan_event',
-   *   primaryKey: [{ name: 'waybillNo', type: 'STRING' }, { name: 'scanTimeMs', type: 'INTEGER' }],
+   *   table: 'scan_events',
+   *   primaryKey: [{ name: 'partition', type: 'STRING' }, { name: 'waybillNo', type: 'STRING' }, { name: 'eventKey', type: 'STRING' }],
    * });
    * ```
    */
@@ -248,7 +248,7 @@ export interface TablestoreClient {
    *
    * @example
    * ```ts
-   * const { primaryKey } = await store.describeTable({ table: 'scan_event' });
+   * const { primaryKey } = await store.describeTable({ table: 'scan_events' });
    * ```
    */
   describeTable(request: { table: string } & CallOptions): Promise<TableDescription>;
@@ -258,7 +258,7 @@ export interface TablestoreClient {
    *
    * @example
    * ```ts
-   * const exists = (await store.listTable()).includes('scan_event');
+   * const exists = (await store.listTable()).includes('scan_events');
    * ```
    */
   listTable(options?: CallOptions): Promise<string[]>;
@@ -309,7 +309,7 @@ const tableStatuses: Readonly<Record<number, NonNullable<TableDescription['statu
  *   stsToken: context.credentials.securityToken,
  * });
  * const deadline = Date.now() + timeoutMs - 500;
- * await store.putRow({ table: 'scan_event', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST', deadline });
+ * await store.putRow({ table: 'scan_events', primaryKey, attributes, rowExistence: 'EXPECT_NOT_EXIST', deadline });
  * ```
  */
 export function createTablestoreClient(config: TablestoreClientConfig): TablestoreClient {

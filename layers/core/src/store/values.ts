@@ -28,7 +28,7 @@ export class Double {
  *
  * @example
  * ```ts
- * await store.putRow({ table: 'parcel', primaryKey: { waybillNo }, attributes: { weightKg: double(1.25) } });
+ * await store.updateRow({ table: 'parcels', primaryKey: { partition, waybillNo }, put: { weightKg: double(1.25) } });
  * ```
  */
 export function double(value: number): Double {
