@@ -244,8 +244,6 @@ describe('scan-consumer: redelivery after a failed invocation', () => {
 
   const failedAttempt = (messageId: string) => (record: { level: string; message: string }) =>
     record.level === 'warn' && record.message.includes(`message ${messageId} failed (attempt 1 `);
-  const deliveredAgain = (messageId: string) => (record: { level: string; message: string }) =>
-    record.message.includes(`message ${messageId} failed (attempt 2 `) || record.message.includes(`message ${messageId} failed (attempt 3 `);
 
   it(
     'with OTSServerBusy on BatchWriteRow the invocation fails and the message is redelivered; once faults are off it lands exactly once',
@@ -266,7 +264,8 @@ describe('scan-consumer: redelivery after a failed invocation', () => {
       await settledParcel(waybillNo, 1);
       await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 10_000 });
 
-      expect(env.logs.some(deliveredAgain(messageId))).toBe(false);
+      // The trigger may have delivered it again while the faults were on (visibility 3 s, retries longer): timing.
+      // Exactly one scan and one count is what must hold.
       expect(timelineEntries(await env.store.timeline(waybillNo))).toEqual([
         expect.objectContaining({ eventKey: `${defaultScanSource}/${event.eventId}`, type: 'DEPARTED' }),
       ]);
@@ -319,8 +318,9 @@ describe('scan-consumer: redelivery after a failed invocation', () => {
       await waitFor('the message consumed', async () => ((await queueDepth()) === 0 ? true : undefined), { timeoutMs: 10_000 });
 
       expect(record).toMatchObject({ deadLetterId: `${messageId}/events[1]`, reason: 'INVALID_EVENT', body: invalid });
+      // Whether the trigger delivered the message once more while the faults were on (its 3 s visibility ends
+      // during the first attempt's retries) is timing; what holds either way is one record and one scan.
       expect((await deadLetters.drain()).filter(fromMessage(messageId))).toEqual([]);
-      expect(env.logs.some(deliveredAgain(messageId))).toBe(false);
       expect(await parcelOf(waybillNo)).toMatchObject({ status: 'PICKED_UP', eventCount: 1 });
     },
     60_000,

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fieldErrors, scanEventSchema, scanEventTypes } from '../../../layers/core/src/domain/index.ts';
-import { scanEventInput } from './scan-fixtures.ts';
+import { acceptedOccurredAt, scanEventInput } from './scan-fixtures.ts';
 
 /** The `{path, message}` errors of one event, as the API reports them. */
 function errorsFor(overrides: Record<string, unknown>, omit: string[] = []): Array<{ path: string; message: string }> {
@@ -103,6 +104,15 @@ describe('a scan event', () => {
       ['microseconds, truncated to the millisecond', '2025-11-25T06:03:00.250999Z', Date.UTC(2025, 10, 25, 6, 3, 0, 250)],
     ])('accepts a time with %s and keeps the text as sent', (_case, occurredAt, occurredAtMs) => {
       expect(scanEventSchema.parse(scanEventInput({ occurredAt }))).toMatchObject({ occurredAt, occurredAtMs });
+    });
+
+    it('reads occurredAtMs as Date.parse reads the text, for every date-time it accepts (property)', () => {
+      fc.assert(
+        fc.property(acceptedOccurredAt, (occurredAt) => {
+          expect(scanEventSchema.parse(scanEventInput({ occurredAt })).occurredAtMs).toBe(Date.parse(occurredAt));
+        }),
+        { numRuns: 5000 },
+      );
     });
 
     it.each([

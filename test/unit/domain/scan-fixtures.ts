@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { luhnCheckDigit, type ScanEvent, type ScanEventInput, type WaybillNo, waybillNoSchema } from '../../../layers/core/src/domain/index.ts';
 
 /** The carrier's own example waybill number (issue 4). */
@@ -37,3 +38,21 @@ export function scanEventAt(
     ...extra,
   };
 }
+
+const digits = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength, maxLength });
+const twoDigits = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+
+/**
+ * `occurredAt` texts in every shape the schema accepts: any day of the years 0000 to 9999 (leap days and the epoch
+ * among them), any time, a fraction of 1 to 25 digits or none, `Z` or any offset from -23:59 to +23:59.
+ */
+export const acceptedOccurredAt: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.oneof(
+      fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+      fc.constantFrom('0000-02-29', '0099-12-31', '1900-02-28', '1970-01-01', '2000-02-29', '2024-02-29', '9999-12-31').map((day) => new Date(`${day}T00:00:00Z`)),
+    ),
+    fc.oneof(fc.constant(''), digits(1, 25).map((fraction) => `.${fraction}`)),
+    fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), twoDigits(23), twoDigits(59)).map(([sign, hh, mm]) => `${sign}${hh}:${mm}`)),
+  )
+  .map(([date, fraction, offset]) => `${date.toISOString().slice(0, 19)}${fraction}${offset}`);

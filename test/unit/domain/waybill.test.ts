@@ -63,6 +63,21 @@ describe('waybill numbers', () => {
     );
   });
 
+  it('is exactly: 15 digits, the last being luhnCheckDigit of the first 14, for any text (property)', () => {
+    const nearlyWaybillNo = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 13, maxLength: 16 }),
+      fc.string({ unit: fc.constantFrom(...'0123456789/:٠x'), minLength: 15, maxLength: 15 }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(nearlyWaybillNo, (value) => {
+        const definition = /^\d{15}$/.test(value) && luhnCheckDigit(value.slice(0, 14)) === Number(value[14]);
+        expect(isValidWaybillNo(value)).toBe(definition);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses a payload that is not 14 digits, since the check digit is only defined for 14', () => {
     expect(() => luhnCheckDigit('7730611550059')).toThrow(RangeError);
     expect(() => luhnCheckDigit('7730611550059x')).toThrow(RangeError);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ErrorDetail, ParcelscanError } from '../errors.ts';
 import { fieldErrors } from './field-errors.ts';
-import { eventIdSchema, type ScanEvent, scanEventSchema } from './scan-event.ts';
+import { eventIdSchema, parseScanEvent, type ScanEvent } from './scan-event.ts';
 
 /** The most events one webhook request or queue message may carry. */
 export const maxScanEventsPerBatch = 500;
@@ -77,7 +77,7 @@ export function parseScanEventList(
   const accepted: AcceptedScanEvent[] = [];
   const rejected: RejectedScanEvent[] = [];
   items.forEach((item, index) => {
-    const parsed = scanEventSchema.safeParse(item);
+    const parsed = parseScanEvent(item);
     if (parsed.success) accepted.push({ index, event: parsed.data });
     else rejected.push(rejection(item, index, fieldErrors(parsed.error, `${arrayPath}[${index}]`)));
   });

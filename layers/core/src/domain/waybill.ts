@@ -7,7 +7,7 @@ import { z } from 'zod';
  * swap of adjacent digits except 09↔90. Partners' label systems compute it with standard Luhn libraries, so
  * the rule must be exactly that one.
  *
- * Note: the issue's example 773061155005900 fails standard Luhn (the check digit of 77306115500590 is 0), so
+ * Note: the issue's example 773061155005903 fails standard Luhn (the check digit of 77306115500590 is 0), so
  * examples and fixtures use 773061155005900.
  */
 export type WaybillNo = z.output<typeof waybillNoSchema>;
@@ -27,9 +27,17 @@ const waybillNoPattern = /^\d{15}$/;
  */
 export function luhnCheckDigit(first14: string): number {
   if (!payloadPattern.test(first14)) throw new RangeError('luhnCheckDigit takes exactly 14 digits');
+  return checkDigitOfFirst14(first14);
+}
+
+/**
+ * {@link luhnCheckDigit} of the first 14 characters of `digits`, which the caller has checked are digits. Reads
+ * them in place rather than from a slice: every scan event's waybill number comes through here.
+ */
+function checkDigitOfFirst14(digits: string): number {
   let sum = 0;
   for (let fromRight = 0; fromRight < payloadLength; fromRight++) {
-    const digit = first14.charCodeAt(payloadLength - 1 - fromRight) - 48;
+    const digit = digits.charCodeAt(payloadLength - 1 - fromRight) - 48;
     // The digit next to the check digit is doubled, then every second one; a doubled digit adds its digit sum.
     const weighted = fromRight % 2 === 0 ? digit * 2 : digit;
     sum += weighted > 9 ? weighted - 9 : weighted;
@@ -43,11 +51,11 @@ export function luhnCheckDigit(first14: string): number {
  * @example
  * ```ts
  * isValidWaybillNo('773061155005900'); // true
- * isValidWaybillNo('773061155005900'); // false: check digit does not match
+ * isValidWaybillNo('773061155005903'); // false: check digit does not match
  * ```
  */
 export function isValidWaybillNo(value: string): boolean {
-  return waybillNoPattern.test(value) && luhnCheckDigit(value.slice(0, payloadLength)) === Number(value[payloadLength]);
+  return waybillNoPattern.test(value) && checkDigitOfFirst14(value) === value.charCodeAt(payloadLength) - 48;
 }
 
 /**
