@@ -23,7 +23,9 @@ function startInstance(): NonNullable<typeof instance> {
   };
 }
 
-export const handler = withHttpObservability(async (request, { context, startedAtMs, trace, log }) => {
+export const handler = withHttpObservability(async (request, { context, startedAtMs, trace, log, metrics }) => {
+  // The orders line is begun before the instance, so an invocation that fails on its configuration counts as failed.
+  metrics.order();
   instance ??= startInstance();
   return handleOrderWebhook(request, {
     tablestore: tablestoreClientFor(context, instance.config),
@@ -33,5 +35,6 @@ export const handler = withHttpObservability(async (request, { context, startedA
     deadline: deadlineOf(context, startedAtMs),
     traceId: trace.traceId,
     log,
+    metrics,
   });
 }, { logger });

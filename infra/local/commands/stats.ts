@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { MetricTotalsSnapshot, PartnerScanTotals } from '../../../layers/core/src/observability/metric-totals.ts';
 import { STATS_PATH } from '../fc/gateway.ts';
+import { orderReasonRows, orderRows, partnerOrderTotalsSchema } from './stats-orders.ts';
 
 /**
  * `parcelscan stats`: the metric totals of a running local stack (`npm start`) since it started, read from the
@@ -43,6 +44,7 @@ const snapshotSchema = z.object({
   since: z.string(),
   metricLines: count,
   scans: z.record(z.string(), partnerTotalsSchema),
+  orders: z.record(z.string(), partnerOrderTotalsSchema),
   queueBatches: z.object({
     invocations: count,
     messages: count,
@@ -52,7 +54,6 @@ const snapshotSchema = z.object({
     largestBatch: count,
   }),
 });
-
 
 const columns: readonly { title: string; value: (totals: PartnerScanTotals) => string }[] = [
   { title: 'invocations', value: (t) => String(t.invocations) },
@@ -89,27 +90,30 @@ function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 /**
- * The totals as the command prints them: one row per partner and a total, the rejections by reason, the queue
- * batches.
+ * The totals as the command prints them: the scans, one row per partner and a total, and their rejections by
+ * reason; the orders the same way (stats-orders.ts); the queue batches.
  *
  * @example
  * ```ts
  * renderStats(snapshot);
  * // parcelscan metric totals since 2025-11-25T06:00:00.000Z (2 metric lines)
  * //
+ * // scans
  * // partner  invocations  events  accepted  duplicates  rejected  rows written  OTS retries  lag p50 (worst)  lag max
  * // demo               2    1000       500         500         0           500            0           120 ms   300 ms
  * // …
  * ```
  */
 export function renderStats(snapshot: MetricTotalsSnapshot): string {
-  const lines = [`parcelscan metric totals since ${snapshot.since} (${snapshot.metricLines} metric lines)`, ''];
+  const lines = [`parcelscan metric totals since ${snapshot.since} (${snapshot.metricLines} metric lines)`];
   const partners = Object.entries(snapshot.scans).sort(([a], [b]) => a.localeCompare(b));
-  if (partners.length === 0 && snapshot.queueBatches.invocations === 0) {
-    lines.push('No metric lines yet: send some scans to the local stack, then run `parcelscan stats` again.');
+  const orderPartners = Object.keys(snapshot.orders).length;
+  if (partners.length === 0 && orderPartners === 0 && snapshot.queueBatches.invocations === 0) {
+    lines.push('', 'No metric lines yet: send some scans or orders to the local stack, then run `parcelscan stats` again.');
     return `${lines.join('\n')}\n`;
   }
   if (partners.length > 0) {
+    lines.push('', 'scans');
     const rows = [['partner', ...columns.map((c) => c.title)], ...partners.map(([partnerId, totals]) => [partnerId, ...columns.map((c) => c.value(totals))])];
     if (partners.length > 1) rows.push(['total', ...columns.map((c) => c.value(sumOf(partners.map(([, totals]) => totals))))]);
     lines.push(...table(rows));
@@ -119,6 +123,11 @@ export function renderStats(snapshot: MetricTotalsSnapshot): string {
         .map(([reason, n]) => [`  ${partnerId}`, reason, String(n)]),
     );
     if (reasons.length > 0) lines.push('', 'rejected by reason', ...table(reasons));
+  }
+  if (orderPartners > 0) {
+    lines.push('', 'orders', ...table(orderRows(snapshot.orders)));
+    const reasons = orderReasonRows(snapshot.orders);
+    if (reasons.length > 0) lines.push('', 'orders refused by reason', ...table(reasons));
   }
   const queue = snapshot.queueBatches;
   if (queue.invocations > 0) {
@@ -153,7 +162,7 @@ async function fetchSnapshot(io: StatsIo, url: string): Promise<{ ok: true; snap
  */
 export function statsCommand(io: StatsIo = processIo): Command {
   return new Command('stats')
-    .description('print the metric totals (scans accepted, duplicate, rejected, rows, retries, lag) of the running local stack since it started')
+    .description('print the metric totals (scans accepted, duplicate, rejected, rows, retries, lag; orders by outcome) of the running local stack since it started')
     .option('--gateway <url>', 'the local FC gateway that `npm start` printed', 'http://127.0.0.1:9000')
     .option('--json', 'print the totals as JSON')
     .action(async (options: { gateway: string; json?: boolean }) => {

@@ -3,18 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layerPackages } from '../../../infra/layer-packages.ts';
+import { renderStats, statsCommand } from '../../../infra/local/commands/stats.ts';
 import type { LogRecord } from '../../../infra/local/fc/logs.ts';
 import { startFcRuntime, type FcRuntime } from '../../../infra/local/fc/runtime.ts';
 import { startTablestoreServer, type TablestoreServer } from '../../../infra/local/tablestore/server.ts';
 import { provisionTables } from '../../../infra/provision/tablestore-tables.ts';
-import { ordersTable, parcelsTable, tables } from '../../../infra/tables.ts';
+import { ordersTable, parcelsTable, tables, waybillBlocksTable } from '../../../infra/tables.ts';
 import { isValidWaybillNo, signPartnerRequest, waybillNoSchema, type PartnerRegistry } from '../../../layers/core/src/domain/index.ts';
 import { handleOrderWebhook } from '../../../layers/core/src/http/order-webhook.ts';
-import { WaybillAllocator } from '../../../layers/core/src/ingest/waybill-allocator.ts';
-import { createLogger } from '../../../layers/core/src/observability/index.ts';
+import { maxWaybillCounterShards, WaybillAllocator } from '../../../layers/core/src/ingest/waybill-allocator.ts';
+import {
+  createLogger,
+  InvocationMetrics,
+  listenToRetries,
+  orderOutcomes,
+  unauthenticatedPartner,
+  type MetricTotalsSnapshot,
+  type OrderMetricValues,
+  type PartnerOrderTotals,
+} from '../../../layers/core/src/observability/index.ts';
 import { orderKeyOf } from '../../../layers/core/src/store/orders-table.ts';
 import { parcelKeyOf } from '../../../layers/core/src/store/parcels-table.ts';
 import { createTablestoreClient, type TablestoreClient } from '../../../layers/core/src/store/tablestore-client.ts';
+import { waybillCounterKeyOf } from '../../../layers/core/src/store/waybill-blocks-table.ts';
 import { scanEventInput } from '../../unit/domain/scan-fixtures.ts';
 import { orderInput } from '../../support/orders.ts';
 import { ordersUrl, signedPost } from '../../support/signed-post.ts';
@@ -28,6 +39,8 @@ const yamlPath = path.resolve(import.meta.dirname, '../../../s.yaml');
 const instanceName = 'parcelscan';
 const key = { accessKeyId: 'local', accessKeySecret: 'local-secret' };
 const partners = { demo: { name: 'Demo partner', secrets: ['demo-secret'] }, acme: { name: 'Acme shop', secrets: ['acme-secret-1'] } };
+/** Small blocks, so the requests below take several reservations on several shards. */
+const waybillBlockSize = 3;
 
 interface OrderAnswer {
   waybillNo: string;
@@ -36,6 +49,34 @@ interface OrderAnswer {
 
 interface ErrorAnswer {
   error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+const noOrders: PartnerOrderTotals = {
+  requests: 0,
+  created: 0,
+  replayed: 0,
+  conflict: 0,
+  rejected: 0,
+  unauthorized: 0,
+  failed: 0,
+  reasons: {},
+  waybillBlocksReserved: 0,
+  rowsWritten: 0,
+  otsRetries: 0,
+};
+
+/** What a partner's orders totals grew by between two snapshots. */
+function orderGrowth(before: MetricTotalsSnapshot, after: MetricTotalsSnapshot, partnerId: string): PartnerOrderTotals {
+  const was = before.orders[partnerId] ?? noOrders;
+  const now = after.orders[partnerId] ?? noOrders;
+  const reasons: Record<string, number> = {};
+  for (const [reason, n] of Object.entries(now.reasons)) {
+    const added = n - (was.reasons[reason] ?? 0);
+    if (added > 0) reasons[reason] = added;
+  }
+  const grown = { ...noOrders, reasons };
+  for (const field of ['requests', ...orderOutcomes, 'waybillBlocksReserved', 'rowsWritten', 'otsRetries'] as const) grown[field] = now[field] - was[field];
+  return grown;
 }
 
 describe('POST /v1/orders through the local gateway', () => {
@@ -57,8 +98,12 @@ describe('POST /v1/orders through the local gateway', () => {
       only: ['order-webhook', 'scan-webhook'],
       gateway: { port: 0 },
       external: layerPackages,
-      // Small blocks, so the requests below take several reservations on several shards.
-      env: { TABLESTORE_ENDPOINT: server.url, TABLESTORE_INSTANCE: instanceName, PARTNERS: JSON.stringify(partners), WAYBILL_BLOCK_SIZE: '3' },
+      env: {
+        TABLESTORE_ENDPOINT: server.url,
+        TABLESTORE_INSTANCE: instanceName,
+        PARTNERS: JSON.stringify(partners),
+        WAYBILL_BLOCK_SIZE: String(waybillBlockSize),
+      },
       log: (record) => logs.push(record),
     });
     url = ordersUrl(runtime.url ?? '');
@@ -194,6 +239,120 @@ describe('POST /v1/orders through the local gateway', () => {
     expect((huge.json as ErrorAnswer).error.message).toBe('The body must be at most 65536 bytes.');
     expect(await store.getRow({ table: ordersTable.name, primaryKey: orderKeyOf('demo', 'refused-1') })).toBeUndefined();
   });
+
+  describe('the orders metric totals of `parcelscan stats`', () => {
+    async function stats(): Promise<MetricTotalsSnapshot> {
+      const response = await fetch(`${runtime.url ?? ''}/__local/stats`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as MetricTotalsSnapshot;
+    }
+
+    /** Waybill numbers reserved so far on every counter shard, read back from the waybill_blocks table. */
+    async function numbersReserved(): Promise<number> {
+      const rows = await Promise.all(
+        Array.from({ length: maxWaybillCounterShards }, (_, shard) => store.getRow({ table: waybillBlocksTable.name, primaryKey: waybillCounterKeyOf(shard) })),
+      );
+      return rows.reduce((sum, row) => sum + Number(row?.attributes.issued ?? 0), 0);
+    }
+
+    it('grow by exactly one created, one replayed and one conflict, with the blocks and rows they cost', async () => {
+      const before = await stats();
+      const reservedBefore = await numbersReserved();
+      const order = orderInput({ partnerOrderId: 'metrics-1' });
+
+      const created = await signedPost(url, order);
+      const replayed = await signedPost(url, order);
+      const conflict = await signedPost(url, { ...order, weightGrams: 3000 });
+
+      expect([created.status, replayed.status, conflict.status]).toEqual([201, 200, 409]);
+      const lines = logs.filter((record) => record.source === 'function' && record.requestId === created.headers.get('x-fc-request-id'));
+      expect(lines.map((record) => JSON.parse(record.message) as unknown)).toContainEqual(
+        expect.objectContaining({ kind: 'metric', name: 'orders', function: 'parcelscan-order-webhook', partnerId: 'demo', outcome: 'created' }),
+      );
+      // Each of the three took a waybill number (the last two left gaps); whichever instance ran out reserved a block.
+      const blocks = ((await numbersReserved()) - reservedBefore) / waybillBlockSize;
+      expect(orderGrowth(before, await stats(), 'demo')).toEqual({
+        ...noOrders,
+        requests: 3,
+        created: 1,
+        replayed: 1,
+        conflict: 1,
+        reasons: { ORDER_CONFLICT: 1 },
+        waybillBlocksReserved: blocks,
+        // The order row, the summary on the parcel row for the created and the replayed order, and each counter row.
+        rowsWritten: 3 + blocks,
+      });
+    });
+
+    it('count refused orders by reason, and those no partner signed apart from the partners', async () => {
+      const before = await stats();
+      const order = orderInput({ partnerOrderId: 'metrics-refused-1' });
+
+      const invalid = await signedPost(url, { ...order, receiver: { ...order.receiver, phone: '12345' } });
+      const unsigned = await signedPost(url, order, { headers: { 'X-Signature': '0'.repeat(64) } });
+      const text = await signedPost(url, order, { contentType: 'text/plain' });
+
+      expect([invalid.status, unsigned.status, text.status]).toEqual([400, 401, 415]);
+      const after = await stats();
+      expect(orderGrowth(before, after, 'demo')).toEqual({ ...noOrders, requests: 1, rejected: 1, reasons: { INVALID_RECEIVER_PHONE: 1 } });
+      expect(orderGrowth(before, after, unauthenticatedPartner)).toEqual({
+        ...noOrders,
+        requests: 2,
+        unauthorized: 1,
+        rejected: 1,
+        reasons: { UNAUTHORIZED: 1, UNSUPPORTED_MEDIA_TYPE: 1 },
+      });
+    });
+
+    it('are printed by `parcelscan stats` from the gateway', async () => {
+      let printed = '';
+      await statsCommand({
+        stdout: (text) => {
+          printed += text;
+        },
+        stderr: (text) => {
+          throw new Error(text);
+        },
+        setExitCode: () => undefined,
+        fetch: (statsUrl) => fetch(statsUrl),
+      }).parseAsync(['--gateway', runtime.url ?? ''], { from: 'user' });
+
+      expect(printed).toBe(renderStats(await stats()));
+      expect(printed).toMatch(/^orders\npartner +requests +created +replayed +conflict +rejected +unauthorized +failed +blocks reserved +rows written +OTS retries$/m);
+      expect(printed).toMatch(/^demo +\d+ +\d+/m);
+    });
+  });
+});
+
+describe('an order webhook deployed with a configuration it cannot start with', () => {
+  let runtime: FcRuntime;
+  let outDir: string;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'order-webhook-misconfigured-'));
+    runtime = await startFcRuntime({
+      yamlPath,
+      outDir,
+      only: ['order-webhook'],
+      gateway: { port: 0 },
+      external: layerPackages,
+      // Not a block size: the instance's configuration is refused on every invocation, before any storage call.
+      env: { TABLESTORE_ENDPOINT: 'http://127.0.0.1:1', TABLESTORE_INSTANCE: instanceName, PARTNERS: JSON.stringify(partners), WAYBILL_BLOCK_SIZE: '0' },
+      log: () => undefined,
+    });
+  });
+
+  afterAll(async () => {
+    await runtime.close();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('still writes the orders line of each invocation, counted as failed', async () => {
+    const answer = await signedPost(ordersUrl(runtime.url ?? ''), orderInput({ partnerOrderId: 'misconfigured-1' }));
+
+    expect(answer.status).toBe(502);
+    expect(runtime.metricTotals().orders).toEqual({ [unauthenticatedPartner]: { ...noOrders, requests: 1, failed: 1 } });
+  });
 });
 
 describe('the order webhook when storage is unavailable', () => {
@@ -210,28 +369,82 @@ describe('the order webhook when storage is unavailable', () => {
     await server.close();
   });
 
+  beforeEach(() => {
+    server.faults.configure({ errorRate: 0, operations: [] });
+  });
+
+  const registry: PartnerRegistry = new Map([['demo', { partnerId: 'demo', name: 'Demo partner', secrets: ['demo-secret'] }]]);
+
+  /**
+   * Calls the order webhook as the FC entry does, with metrics of its own, and returns the answer and the values of
+   * the one line those metrics would write: the orders line.
+   */
+  async function send(waybills: WaybillAllocator, partnerOrderId: string, storageMs: number, tablestore = store) {
+    const rawBody = Buffer.from(JSON.stringify(orderInput({ partnerOrderId })));
+    const nowMs = Date.now();
+    const headers = { ...signPartnerRequest('demo', 'demo-secret', rawBody, nowMs), 'Content-Type': 'application/json' };
+    const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    const metrics = new InvocationMetrics('webhook');
+    const answer = await handleOrderWebhook(
+      { method: 'POST', path: '/v1/orders', headers: lowerCased, query: {}, rawBody, requestId: 'r-1', sourceIp: '127.0.0.1' },
+      { tablestore, partners: registry, waybills, nowMs, deadline: nowMs + storageMs, log: createLogger({ sink: () => undefined }), metrics },
+    );
+    const lines = metrics.lines();
+    expect(lines.map(({ name }) => name)).toEqual(['orders']);
+    return { answer, orders: lines[0]?.values as OrderMetricValues };
+  }
+
   it('answers 503 with Retry-After once retries run out at the deadline, and stores the order on the resend', async () => {
-    const registry: PartnerRegistry = new Map([['demo', { partnerId: 'demo', name: 'Demo partner', secrets: ['demo-secret'] }]]);
     const waybills = new WaybillAllocator({ blockSize: 10, shards: 4, random: Math.random });
-    const rawBody = Buffer.from(JSON.stringify(orderInput({ partnerOrderId: 'unavailable-1' })));
-    const send = () => {
-      const nowMs = Date.now();
-      const headers = { ...signPartnerRequest('demo', 'demo-secret', rawBody, nowMs), 'Content-Type': 'application/json' };
-      const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-      return handleOrderWebhook(
-        { method: 'POST', path: '/v1/orders', headers: lowerCased, query: {}, rawBody, requestId: 'r-1', sourceIp: '127.0.0.1' },
-        { tablestore: store, partners: registry, waybills, nowMs, deadline: nowMs + 300, log: createLogger({ sink: () => undefined }) },
-      );
-    };
 
     server.faults.configure({ errorRate: 1, errorCode: 'OTSServerBusy' });
-    const unavailable = await send();
+    const unavailable = await send(waybills, 'unavailable-1', 300);
     server.faults.configure({ errorRate: 0 });
-    const resent = await send();
+    const resent = await send(waybills, 'unavailable-1', 300);
 
-    expect(unavailable.statusCode).toBe(503);
-    expect(unavailable.headers['retry-after']).toBe('5');
-    expect(JSON.parse(unavailable.body)).toMatchObject({ error: { code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining('partnerOrderId') } });
-    expect(resent.statusCode).toBe(201);
+    expect(unavailable.answer.statusCode).toBe(503);
+    expect(unavailable.answer.headers['retry-after']).toBe('5');
+    expect(JSON.parse(unavailable.answer.body)).toMatchObject({ error: { code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining('partnerOrderId') } });
+    expect(resent.answer.statusCode).toBe(201);
+  });
+
+  it('counts an order refused for storage as failed, with the OTS retries of its block reservation', async () => {
+    const waybills = new WaybillAllocator({ blockSize: 10, shards: 4, random: Math.random });
+
+    server.faults.configure({ errorRate: 1, errorCode: 'OTSServerBusy' });
+    const { answer, orders } = await send(waybills, 'unavailable-2', 300);
+    server.faults.configure({ errorRate: 0 });
+
+    expect(answer.statusCode).toBe(503);
+    expect(orders).toEqual({ partnerId: 'demo', outcome: 'failed', reason: 'STORAGE_UNAVAILABLE', waybillBlocksReserved: 0, rowsWritten: 0, otsRetries: expect.any(Number) });
+    expect(orders.otsRetries).toBeGreaterThan(0);
+  });
+
+  it('counts the block, the rows and the OTS retries of an order stored once storage recovers', async () => {
+    const waybills = new WaybillAllocator({ blockSize: 10, shards: 4, random: Math.random });
+
+    // The block's INCREMENT refused once: storage recovers as the client sends it again.
+    server.faults.configure({ errorRate: 1, errorCode: 'OTSServerBusy', operations: ['UpdateRow'] });
+    const recovering = listenToRetries(store, () => server.faults.configure({ errorRate: 0, operations: [] }));
+    const { answer, orders } = await send(waybills, 'recovered-1', 5000, recovering);
+
+    expect(answer.statusCode).toBe(201);
+    // The counter row, the order row and the summary on the parcel row.
+    expect(orders).toEqual({ partnerId: 'demo', outcome: 'created', waybillBlocksReserved: 1, rowsWritten: 3, otsRetries: 1 });
+  });
+
+  it('counts a block reserved only by the order that reserved it, and a replay as replayed', async () => {
+    const waybills = new WaybillAllocator({ blockSize: 10, shards: 4, random: Math.random });
+
+    const first = await send(waybills, 'served-1', 5000);
+    const second = await send(waybills, 'served-2', 5000);
+    const again = await send(waybills, 'served-1', 5000);
+
+    expect([first.answer.statusCode, second.answer.statusCode, again.answer.statusCode]).toEqual([201, 201, 200]);
+    expect([first, second, again].map(({ orders }) => orders)).toEqual([
+      { partnerId: 'demo', outcome: 'created', waybillBlocksReserved: 1, rowsWritten: 3, otsRetries: 0 },
+      { partnerId: 'demo', outcome: 'created', waybillBlocksReserved: 0, rowsWritten: 2, otsRetries: 0 },
+      { partnerId: 'demo', outcome: 'replayed', waybillBlocksReserved: 0, rowsWritten: 1, otsRetries: 0 },
+    ]);
   });
 });

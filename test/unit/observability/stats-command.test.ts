@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderStats, statsCommand, type StatsIo } from '../../../infra/local/commands/stats.ts';
+import { ParcelscanError } from '../../../layers/core/src/errors.ts';
+import { errorResponse } from '../../../layers/core/src/http/error-response.ts';
+import { jsonResponse } from '../../../layers/core/src/http/http-event.ts';
 import { createLogger, InvocationMetrics, MetricTotals, type MetricTotalsSnapshot } from '../../../layers/core/src/observability/index.ts';
 
-/** Totals as the runtime would keep them after two webhook calls and one consumer batch. */
+/** Totals as the runtime would keep them after two scan webhook calls, one consumer batch and four orders. */
 function totalsAfterTraffic(): MetricTotalsSnapshot {
   const totals = new MetricTotals(new Date(Date.UTC(2025, 10, 25, 6)));
   const log = createLogger({ sink: (line) => totals.addLine(line), clock: () => 0 });
@@ -16,6 +19,20 @@ function totalsAfterTraffic(): MetricTotalsSnapshot {
   consumer.scans('hub-scanner').count({ batchSize: 16, accepted: 16, rowsWritten: 32 });
   consumer.countQueueBatch({ messages: 16, events: 16 });
   consumer.flush(log);
+  const placed = { waybillNo: '773061155005900', createdAt: '2025-11-25T06:00:00.000Z' };
+  const orders = [
+    { partnerId: 'demo', answer: jsonResponse(201, placed), counts: { waybillBlocksReserved: 1, rowsWritten: 3 } },
+    { partnerId: 'demo', answer: jsonResponse(200, placed), counts: { rowsWritten: 1 } },
+    { partnerId: 'demo', answer: errorResponse(new ParcelscanError('ORDER_CONFLICT')), counts: { otsRetries: 1 } },
+    { partnerId: undefined, answer: errorResponse(new ParcelscanError('UNAUTHORIZED')), counts: {} },
+  ];
+  for (const { partnerId, answer, counts } of orders) {
+    const metrics = new InvocationMetrics('webhook');
+    const tally = metrics.order().count(counts);
+    if (partnerId !== undefined) tally.authenticated(partnerId);
+    tally.answered(answer);
+    metrics.flush(log);
+  }
   return totals.snapshot();
 }
 
@@ -41,11 +58,12 @@ function fakeIo(answer: () => Promise<{ ok: boolean; status: number; json(): Pro
 }
 
 describe('parcelscan stats', () => {
-  it('prints one row per partner, a total, the rejections by reason and the queue batches', () => {
+  it('prints one row per partner and a total for scans and for orders, the reasons, and the queue batches', () => {
     expect(renderStats(totalsAfterTraffic())).toBe(
       [
-        'parcelscan metric totals since 2025-11-25T06:00:00.000Z (4 metric lines)',
+        'parcelscan metric totals since 2025-11-25T06:00:00.000Z (8 metric lines)',
         '',
+        'scans',
         'partner      invocations  events  accepted  duplicates  rejected  rows written  OTS retries  lag p50 (worst)  lag max',
         'demo                   2    1000       499         499         2           998            2           120 ms   300 ms',
         'hub-scanner            1      16        16           0         0            32            0                -        -',
@@ -53,6 +71,16 @@ describe('parcelscan stats', () => {
         '',
         'rejected by reason',
         '  demo  INVALID_WAYBILL_NO  2',
+        '',
+        'orders',
+        'partner            requests  created  replayed  conflict  rejected  unauthorized  failed  blocks reserved  rows written  OTS retries',
+        '(unauthenticated)         1        0         0         0         0             1       0                0             0            0',
+        'demo                      3        1         1         1         0             0       0                1             4            1',
+        'total                     4        1         1         1         0             1       0                1             4            1',
+        '',
+        'orders refused by reason',
+        '  (unauthenticated)    UNAUTHORIZED  1',
+        '  demo               ORDER_CONFLICT  1',
         '',
         'queue batches: 1 invocations, 16 messages (largest batch 16), 16 events, 0 unreadable, 0 dead-lettered',
         '',

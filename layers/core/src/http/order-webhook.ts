@@ -1,6 +1,8 @@
 import { parseOrder, type WaybillNo } from '../domain/index.ts';
 import { createOrder } from '../ingest/create-order.ts';
 import type { WaybillAllocator } from '../ingest/waybill-allocator.ts';
+import type { InvocationMetrics } from '../observability/metrics.ts';
+import type { OrderTally } from '../observability/order-tally.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event.ts';
 import { authenticatePartnerRequest, webhookFailureResponse, type PartnerWebhookDeps } from './partner-webhook.ts';
@@ -21,6 +23,8 @@ export interface OrderWebhookDeps extends PartnerWebhookDeps {
   waybills: WaybillAllocator;
   deadline: number;
   traceId?: string;
+  /** The invocation's metrics: what became of the order goes into its `orders` line. */
+  metrics: InvocationMetrics;
 }
 
 /** The answer to a placed order. */
@@ -41,6 +45,14 @@ const failureWording = {
 };
 
 export async function handleOrderWebhook(request: HttpRequest, deps: OrderWebhookDeps): Promise<HttpResponse> {
+  const tally = deps.metrics.order();
+  // Counted from the answer itself, so the metric line and what the partner was told cannot disagree.
+  const response = await answerOrder(request, deps, tally);
+  tally.answered(response);
+  return response;
+}
+
+async function answerOrder(request: HttpRequest, deps: OrderWebhookDeps, tally: OrderTally): Promise<HttpResponse> {
   let log = deps.log;
   try {
     const { partnerId, body } = authenticatePartnerRequest(request, deps, {
@@ -48,6 +60,7 @@ export async function handleOrderWebhook(request: HttpRequest, deps: OrderWebhoo
       maxBodyBytes: maxOrderBodyBytes,
       bodyShape: 'a JSON order object {partnerOrderId, sender, receiver, weightGrams?, items?}',
     });
+    tally.authenticated(partnerId);
     log = log.child({ partnerId });
     const parsed = parseOrder(body);
     if (!parsed.ok) throw parsed.error;
@@ -62,6 +75,7 @@ export async function handleOrderWebhook(request: HttpRequest, deps: OrderWebhoo
         ...(deps.traceId === undefined ? {} : { traceId: deps.traceId }),
       },
       deps.deadline,
+      (counts) => tally.count(counts),
     );
     // The order's parties stay out of the line: only what identifies it (receiver and sender are personal data).
     log.info(placed.created ? 'order created' : 'order already placed', {

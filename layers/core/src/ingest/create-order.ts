@@ -1,10 +1,12 @@
 import { orderFingerprint, parcelOrderSummary, type Order, type WaybillNo } from '../domain/index.ts';
 import { ParcelscanError } from '../errors.ts';
+import { listenToRetries } from '../observability/listen-to-retries.ts';
+import type { OrderCounts } from '../observability/order-tally.ts';
 import { insertOrder, readOrder, type OrderRecord } from '../store/orders-table.ts';
 import { writeParcelOrderSummary } from '../store/parcel-order-summary.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import { reserveWaybillBlock } from '../store/waybill-blocks-table.ts';
-import type { WaybillAllocator } from './waybill-allocator.ts';
+import type { ReserveWaybillBlock, WaybillAllocator } from './waybill-allocator.ts';
 
 /**
  * createOrder: a partner's order gets a waybill number, once. The order row is inserted with EXPECT_NOT_EXIST,
@@ -13,6 +15,12 @@ import type { WaybillAllocator } from './waybill-allocator.ts';
  * number the retry took is left unused, a gap). Then the masked order summary goes onto the parcel row, for
  * tracking; retries write it too, so one that follows a failed summary write repairs it.
  */
+
+/**
+ * Told what storage work a placed order cost as it is done, so a call that fails in the end is counted too: each
+ * waybill block reserved, each row written, each OTS retry (the `orders` metric set, observability/order-tally.ts).
+ */
+export type OrderCounter = (counts: Partial<OrderCounts>) => void;
 
 export interface OrderSubmission {
   partnerId: string;
@@ -35,7 +43,7 @@ export interface PlacedOrder {
  * order; a `TablestoreError` when storage fails past `deadline`.
  * @example
  * ```ts
- * const placed = await createOrder(store, waybills, { partnerId: 'demo', order, receivedAtMs: Date.now() }, deadline);
+ * const placed = await createOrder(store, waybills, { partnerId: 'demo', order, receivedAtMs: Date.now() }, deadline, (counts) => tally.count(counts));
  * placed.created ? 201 : 200;
  * ```
  */
@@ -44,15 +52,20 @@ export async function createOrder(
   waybills: WaybillAllocator,
   submission: OrderSubmission,
   deadline: number,
+  count: OrderCounter = () => undefined,
 ): Promise<PlacedOrder> {
   const { partnerId, order } = submission;
-  const placed = await placeOrder(client, waybills, submission, deadline);
+  const store = listenToRetries(client, () => count({ otsRetries: 1 }));
+  const placed = await placeOrder(store, waybills, submission, deadline, count);
+  // Our insert wrote the order row, even when its answer was lost and a resend found it (see placeOrder).
+  if (placed.created) count({ rowsWritten: 1 });
   await writeParcelOrderSummary(
-    client,
+    store,
     placed.waybillNo,
     parcelOrderSummary(order, { partnerId, createdAtMs: placed.createdAtMs }),
     deadline,
   );
+  count({ rowsWritten: 1 });
   return placed;
 }
 
@@ -61,12 +74,19 @@ async function placeOrder(
   waybills: WaybillAllocator,
   submission: OrderSubmission,
   deadline: number,
+  count: OrderCounter,
 ): Promise<PlacedOrder> {
   const { partnerId, order } = submission;
+  // Only the call that reserves a block counts it: callers waiting on that reservation share it (waybill-allocator.ts).
+  const reserveBlock: ReserveWaybillBlock = async (request) => {
+    const end = await reserveWaybillBlock(client, request);
+    count({ waybillBlocksReserved: 1, rowsWritten: 1 });
+    return end;
+  };
   const record: OrderRecord = {
     partnerId,
     order,
-    waybillNo: await waybills.next((request) => reserveWaybillBlock(client, request), deadline),
+    waybillNo: await waybills.next(reserveBlock, deadline),
     createdAtMs: submission.receivedAtMs,
     fingerprint: orderFingerprint(order),
     ...(submission.traceId === undefined ? {} : { traceId: submission.traceId }),

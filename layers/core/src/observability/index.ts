@@ -30,6 +30,19 @@ export {
   type ScanMetricValues,
 } from './metrics.ts';
 export {
+  OrderTally,
+  orderMetricName,
+  orderOutcomeOf,
+  orderOutcomes,
+  orderRefusalReason,
+  type OrderAnswerOutcome,
+  type OrderCounts,
+  type OrderMetricValues,
+  type OrderOutcome,
+} from './order-tally.ts';
+export { answeredError, type AnsweredError } from './answered-error.ts';
+export { listenToRetries } from './listen-to-retries.ts';
+export {
   formatTraceparent,
   parseTraceparent,
   randomSpanId,
@@ -46,7 +59,9 @@ export {
   MetricTotals,
   parseMetricLine,
   type MetricLine,
+  unauthenticatedPartner,
   type MetricTotalsSnapshot,
+  type PartnerOrderTotals,
   type PartnerScanTotals,
   type QueueBatchTotals,
 } from './metric-totals.ts';

@@ -1,5 +1,6 @@
 import type { FcContext } from '../http/fc-context.ts';
 import { parseHttpTriggerEvent, type HttpRequest, type HttpResponse } from '../http/http-event.ts';
+import { answeredError } from './answered-error.ts';
 import type { LogFields, Logger } from './logger.ts';
 import { InvocationMetrics, type ScanChannel } from './metrics.ts';
 import { randomSpanId, traceFromRequest, type TraceContext } from './trace.ts';
@@ -146,19 +147,7 @@ export function withQueueObservability<Result>(handler: QueueHandler<Result>, op
  */
 export function outcomeOf(response: HttpResponse): string {
   if (response.statusCode < 400) return 'ok';
-  const code = errorCodeOf(response);
+  const code = answeredError(response)?.code;
   if (code !== undefined) return code.toLowerCase().replaceAll('_', '-');
   return response.statusCode < 500 ? 'client-error' : 'server-error';
-}
-
-function errorCodeOf(response: HttpResponse): string | undefined {
-  if (response.headers['content-type']?.startsWith('application/json') !== true) return undefined;
-  try {
-    const body: unknown = JSON.parse(response.body);
-    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
 }

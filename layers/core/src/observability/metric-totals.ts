@@ -1,4 +1,6 @@
+import { isCount } from './metric-values.ts';
 import { queueBatchMetricName, scanMetricName } from './metrics.ts';
+import { orderMetricName, orderOutcomes, type OrderOutcome } from './order-tally.ts';
 
 /**
  * Metric totals since a start time, added up from log lines: what the local FC runtime keeps for
@@ -23,6 +25,23 @@ export interface PartnerScanTotals {
   lagMsP50Max?: number;
 }
 
+/**
+ * One partner's `orders` lines added up: requests in all, then by outcome (which add up to `requests`), then what
+ * they cost in storage.
+ */
+export interface PartnerOrderTotals extends Record<OrderOutcome, number> {
+  /** `orders` lines counted: order requests answered. */
+  requests: number;
+  /** The requests answered without a waybill number, by reason: `{"ORDER_CONFLICT": 1, "INVALID_RECEIVER_PHONE": 2}`. */
+  reasons: Record<string, number>;
+  waybillBlocksReserved: number;
+  rowsWritten: number;
+  otsRetries: number;
+}
+
+/** Where the totals keep the order requests that no partner signed (partner ids are `a-z`, `0-9` and `-` only). */
+export const unauthenticatedPartner = '(unauthenticated)';
+
 /** The `queue-batch` lines added up. */
 export interface QueueBatchTotals {
   invocations: number;
@@ -42,6 +61,8 @@ export interface MetricTotalsSnapshot {
   metricLines: number;
   /** `scans` totals by partner id. */
   scans: Record<string, PartnerScanTotals>;
+  /** `orders` totals by partner id, and under {@link unauthenticatedPartner}. */
+  orders: Record<string, PartnerOrderTotals>;
   queueBatches: QueueBatchTotals;
 }
 
@@ -78,8 +99,8 @@ export function parseMetricLine(line: string): MetricLine | undefined {
   return typeof values.name === 'string' ? { name: values.name, values } : undefined;
 }
 
-/** A count from a line: finite non-negative numbers only, anything else 0. */
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+/** A count from a line: positive finite numbers only, anything else 0. */
+const count = (value: unknown): number => (isCount(value) ? value : 0);
 const lag = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const maxOf = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 
@@ -94,6 +115,22 @@ const emptyPartner = (): PartnerScanTotals => ({
   otsRetries: 0,
 });
 
+const emptyOrders = (): PartnerOrderTotals => ({
+  requests: 0,
+  created: 0,
+  replayed: 0,
+  conflict: 0,
+  rejected: 0,
+  unauthorized: 0,
+  failed: 0,
+  reasons: {},
+  waybillBlocksReserved: 0,
+  rowsWritten: 0,
+  otsRetries: 0,
+});
+
+const isOrderOutcome = (value: unknown): value is OrderOutcome => (orderOutcomes as readonly unknown[]).includes(value);
+
 /**
  * Running totals of metric lines.
  *
@@ -107,6 +144,7 @@ const emptyPartner = (): PartnerScanTotals => ({
 export class MetricTotals {
   private metricLines = 0;
   private readonly partners = new Map<string, PartnerScanTotals>();
+  private readonly orders = new Map<string, PartnerOrderTotals>();
   private readonly queue: QueueBatchTotals = { invocations: 0, messages: 0, events: 0, unreadable: 0, deadLettered: 0, largestBatch: 0 };
 
   constructor(private readonly since: Date) {}
@@ -116,6 +154,7 @@ export class MetricTotals {
     const metric = parseMetricLine(line);
     if (metric === undefined) return false;
     if (metric.name === scanMetricName) this.addScans(metric.values);
+    else if (metric.name === orderMetricName) this.addOrder(metric.values);
     else if (metric.name === queueBatchMetricName) this.addQueueBatch(metric.values);
     else return false;
     this.metricLines += 1;
@@ -126,7 +165,9 @@ export class MetricTotals {
   snapshot(): MetricTotalsSnapshot {
     const scans: Record<string, PartnerScanTotals> = {};
     for (const [partnerId, totals] of this.partners) scans[partnerId] = { ...totals, rejectedReasons: { ...totals.rejectedReasons } };
-    return { since: this.since.toISOString(), metricLines: this.metricLines, scans, queueBatches: { ...this.queue } };
+    const orders: Record<string, PartnerOrderTotals> = {};
+    for (const [partnerId, totals] of this.orders) orders[partnerId] = { ...totals, reasons: { ...totals.reasons } };
+    return { since: this.since.toISOString(), metricLines: this.metricLines, scans, orders, queueBatches: { ...this.queue } };
   }
 
   private addScans(values: Readonly<Record<string, unknown>>): void {
@@ -148,6 +189,19 @@ export class MetricTotals {
     const lagMsP50Max = maxOf(totals.lagMsP50Max, lag(values.lagMsP50));
     if (lagMsMax !== undefined) totals.lagMsMax = lagMsMax;
     if (lagMsP50Max !== undefined) totals.lagMsP50Max = lagMsP50Max;
+  }
+
+  private addOrder(values: Readonly<Record<string, unknown>>): void {
+    const partnerId = typeof values.partnerId === 'string' ? values.partnerId : unauthenticatedPartner;
+    const totals = this.orders.get(partnerId) ?? emptyOrders();
+    this.orders.set(partnerId, totals);
+    totals.requests += 1;
+    // A line of a later version with an outcome this one does not know counts as a request, under no outcome.
+    if (isOrderOutcome(values.outcome)) totals[values.outcome] += 1;
+    if (typeof values.reason === 'string') totals.reasons[values.reason] = (totals.reasons[values.reason] ?? 0) + 1;
+    totals.waybillBlocksReserved += count(values.waybillBlocksReserved);
+    totals.rowsWritten += count(values.rowsWritten);
+    totals.otsRetries += count(values.otsRetries);
   }
 
   private addQueueBatch(values: Readonly<Record<string, unknown>>): void {

@@ -1,12 +1,15 @@
 import type { MetricWriter } from './logger.ts';
+import { isCount, upperSnakeCase } from './metric-values.ts';
+import { orderMetricName, OrderTally, type OrderMetricValues } from './order-tally.ts';
 
 /**
  * Business metrics as structured metric lines: one accumulator per invocation (made by the handler, passed down
  * explicitly, never module state), flushed once at the end as one line per metric set. SLS aggregates the lines
  * (queries in README.md); `parcelscan stats` adds them up locally (metric-totals.ts).
  *
- * Two metric sets:
+ * Three metric sets:
  * - `scans`, one line per partner per invocation: what became of the scan events of that partner.
+ * - `orders`, one line per order-webhook invocation: what the partner was answered (order-tally.ts).
  * - `queue-batch`, one line per scan-consumer invocation: the trigger batch itself.
  *
  * Counting costs a few additions per batch; the lag percentiles sort one number per accepted event at flush.
@@ -63,8 +66,6 @@ export interface ScanCounts {
   otsRetries: number;
 }
 
-const isCount = (n: number): boolean => Number.isFinite(n) && n > 0;
-
 /** The median by nearest rank: the value at rank ⌈n/2⌉ of the sorted sample. */
 function median(sorted: readonly number[]): number {
   return sorted[Math.ceil(sorted.length / 2) - 1] ?? 0;
@@ -95,7 +96,7 @@ export class ScanTally {
   count(counts: Partial<ScanCounts>): this {
     for (const key of Object.keys(this.counts) as (keyof ScanCounts)[]) {
       const n = counts[key];
-      if (n !== undefined && isCount(n)) this.counts[key] += n;
+      if (isCount(n)) this.counts[key] += n;
     }
     return this;
   }
@@ -161,6 +162,7 @@ export class ScanTally {
  */
 export class InvocationMetrics {
   private readonly tallies = new Map<string, ScanTally>();
+  private orderTally: OrderTally | undefined;
   private queueBatch: QueueBatchMetricValues | undefined;
   private flushed = false;
 
@@ -176,6 +178,12 @@ export class InvocationMetrics {
     return tally;
   }
 
+  /** The tally of the invocation's order request (only an order webhook has one), made on first use. */
+  order(): OrderTally {
+    this.orderTally ??= new OrderTally();
+    return this.orderTally;
+  }
+
   /**
    * Adds to the invocation's `queue-batch` line (only a queue consumer has one).
    *
@@ -188,17 +196,18 @@ export class InvocationMetrics {
     const line = (this.queueBatch ??= { messages: 0, events: 0, unreadable: 0, deadLettered: 0 });
     for (const key of Object.keys(line) as (keyof QueueBatchMetricValues)[]) {
       const n = counts[key];
-      if (n !== undefined && isCount(n)) line[key] += n;
+      if (isCount(n)) line[key] += n;
     }
     return this;
   }
 
-  /** Every line this invocation would write, in order: one `scans` line per partner, then `queue-batch`. */
-  lines(): { name: string; values: ScanMetricValues | QueueBatchMetricValues }[] {
-    const lines: { name: string; values: ScanMetricValues | QueueBatchMetricValues }[] = [...this.tallies.values()].map((tally) => ({
+  /** Every line this invocation would write, in order: one `scans` line per partner, then `orders`, then `queue-batch`. */
+  lines(): { name: string; values: ScanMetricValues | OrderMetricValues | QueueBatchMetricValues }[] {
+    const lines: { name: string; values: ScanMetricValues | OrderMetricValues | QueueBatchMetricValues }[] = [...this.tallies.values()].map((tally) => ({
       name: scanMetricName,
       values: tally.values(),
     }));
+    if (this.orderTally !== undefined) lines.push({ name: orderMetricName, values: this.orderTally.values() });
     if (this.queueBatch !== undefined) lines.push({ name: queueBatchMetricName, values: { ...this.queueBatch } });
     return lines;
   }
@@ -226,5 +235,5 @@ export function rejectionReason(errors: readonly { path: string }[]): string {
   const path = errors[0]?.path ?? '';
   const field = path.replace(/^events\[\d+\]\.?/, '').split(/[.[]/)[0] ?? '';
   if (field === '') return 'INVALID_EVENT';
-  return `INVALID_${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
+  return `INVALID_${upperSnakeCase(field)}`;
 }
