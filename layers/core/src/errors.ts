@@ -57,7 +57,7 @@ export const apiErrors = {
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    message: 'The request body is larger than 1 MiB; send the events in several smaller requests.',
+    message: 'The request body is larger than this endpoint accepts; send less in one request.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -66,13 +66,13 @@ export const apiErrors = {
   STORAGE_UNAVAILABLE: {
     status: 503,
     message:
-      'The scans could not be stored right now. Send the same request again after Retry-After seconds; ' +
-      'events already stored are counted as duplicates, so resending is safe.',
+      'The request could not be stored right now. Send the same request again after Retry-After seconds; ' +
+      'resending it is safe.',
     retryAfterSeconds: 5,
   },
   INTERNAL: {
     status: 500,
-    message: 'An internal error occurred. Resending the same request is safe: events are deduplicated by eventId.',
+    message: 'An internal error occurred; try the same request again.',
   },
   TRACKING_UNAVAILABLE: {
     status: 503,

@@ -89,8 +89,22 @@ export const waybillNoSchema = z
  * ```
  */
 export function waybillPartition(waybillNo: WaybillNo): string {
-  return md5Hex(waybillNo).slice(0, 4);
+  let partition = recentPartitions.get(waybillNo);
+  if (partition === undefined) {
+    if (recentPartitions.size >= maxRecentPartitions) recentPartitions.clear();
+    partition = md5Hex(waybillNo).slice(0, 4);
+    recentPartitions.set(waybillNo, partition);
+  }
+  return partition;
 }
+
+/**
+ * The partitions of the waybills an instance met last. Each scan needs its waybill's partition three times (its
+ * row, its parcel's read and its parcel's write) and a Map lookup costs a fraction of an md5. It only holds values
+ * derived from their keys, never anything of a request, and is emptied when full, so an instance's memory stays flat.
+ */
+const recentPartitions = new Map<string, string>();
+const maxRecentPartitions = 4096;
 
 /**
  * md5 in hex. Every scan computes its waybill's partition three times (its row, its parcel's read and write), so the

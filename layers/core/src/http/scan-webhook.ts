@@ -30,6 +30,15 @@ export interface ScanWebhookAnswer {
   rejected: { index: number; eventId?: string; errors: { path: string; message: string }[] }[];
 }
 
+/** The 5xx answers speak of the scans, and say why sending them again is safe. */
+const failureWording = {
+  logMessage: 'scan webhook failed',
+  storageUnavailable:
+    'The scans could not be stored right now. Send the same request again after Retry-After seconds; ' +
+    'events already stored are counted as duplicates, so resending is safe.',
+  internal: 'An internal error occurred. Resending the same request is safe: events are deduplicated by eventId.',
+};
+
 const nothingRecorded: RecordScansResult = { outcomes: [], accepted: 0, duplicates: 0, rowsWritten: 0 };
 
 export async function handleScanWebhook(request: HttpRequest, deps: ScanWebhookDeps): Promise<HttpResponse> {
@@ -70,6 +79,6 @@ export async function handleScanWebhook(request: HttpRequest, deps: ScanWebhookD
     const answer: ScanWebhookAnswer = { accepted: result.accepted, duplicates: result.duplicates, rejected: batch.rejected };
     return jsonResponse(200, answer, { 'cache-control': 'no-store' });
   } catch (error) {
-    return webhookFailureResponse(error, { log }, { logMessage: 'scan webhook failed' });
+    return webhookFailureResponse(error, { log }, failureWording);
   }
 }
