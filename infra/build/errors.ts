@@ -8,6 +8,29 @@ export class LayerBuildError extends Error {
   }
 }
 
+/** A package the layer ships bundled (infra/layer-packages.ts `bundle: true`) cannot be bundled faithfully. */
+export class LayerBundleError extends LayerBuildError {
+  constructor(
+    readonly packageName: string,
+    detail: string,
+  ) {
+    super(`cannot bundle ${packageName}: ${detail}`);
+    this.name = 'LayerBundleError';
+  }
+}
+
+/** A function requires a module of a bundled layer package that the bundle does not hold. */
+export class UndeclaredSubpathError extends LayerBuildError {
+  constructor(
+    readonly functionName: string,
+    readonly specifier: string,
+    packageName: string,
+  ) {
+    super(`functions/${functionName} requires ${specifier}, which the layer's bundle of ${packageName} does not hold: list it in the subpaths of ${packageName} in infra/layer-packages.ts`);
+    this.name = 'UndeclaredSubpathError';
+  }
+}
+
 /** The layer archive could not be written (no `zip` on PATH, or zip failed). */
 export class ArchiveError extends Error {
   constructor(detail: string) {
@@ -24,6 +47,18 @@ export class ImportMeasurementError extends Error {
   ) {
     super(`cannot load the bundle of ${functionName}: ${detail}`);
     this.name = 'ImportMeasurementError';
+  }
+}
+
+/** A bundled layer package's `load.js` was asked for a module its bundle does not hold (the layer is not one build's output). */
+export class BundleEntryMissingError extends Error {
+  constructor(
+    readonly bundleFile: string,
+    readonly specifier: string,
+    held: readonly string[],
+  ) {
+    super(`${bundleFile} does not hold ${specifier}, only ${held.join(', ')}: rebuild the layer (npm run build)`);
+    this.name = 'BundleEntryMissingError';
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { QueueDeclaration } from '../queues.ts';
 import { listFunctionDirs } from './function-dirs.ts';
+import { layerRequires } from './layer-requires.ts';
 import { layerNodeModulesDir } from './layer.ts';
 import type { PropsValidator } from './props-schema.ts';
 import type { RenderedDocument } from './render.ts';
@@ -83,10 +84,13 @@ function codePathOf(props: Props): string | undefined {
   return undefined;
 }
 
-/** Layer packages the bundle requires (esbuild keeps `require("<name>")` for externals). */
-async function requiredLayerPackages(bundle: string, packages: readonly string[]): Promise<string[]> {
-  const source = await readFile(bundle, 'utf8');
-  return packages.filter((name) => source.includes(`require(${JSON.stringify(name)})`));
+/** Whether Node finds a module `<package>/<path>` in the layer: the file itself, or with .js or .json, or its index.js. */
+async function layerHoldsModule(layerModules: string, specifier: string): Promise<boolean> {
+  const base = path.join(layerModules, specifier);
+  for (const candidate of [base, `${base}.js`, `${base}.json`, path.join(base, 'index.js')]) {
+    if (await isFile(candidate)) return true;
+  }
+  return false;
 }
 
 /**
@@ -243,8 +247,12 @@ export async function verifyDeployment(options: VerifyDeploymentOptions): Promis
       }
     }
     if (bundle !== undefined) {
-      const needed = await requiredLayerPackages(bundle, options.layerPackages);
+      const requires = layerRequires(await readFile(bundle, 'utf8'), options.layerPackages);
+      const needed = [...new Set(requires.map((entry) => entry.packageName))];
       if (needed.length > 0 && !listsOurLayer) report('props.layers', `missing the ${options.layerName} layer: the bundle requires ${needed.join(', ')} from it`);
+      for (const { packageName, specifier } of requires) {
+        if (specifier !== packageName && listsOurLayer && !(await layerHoldsModule(layerModules, specifier))) report('props.layers', `the bundle requires ${specifier}, which the built layer does not hold`);
+      }
     }
 
     // FC 3.0 built-in runtimes serve one request per instance ("Comparison and compatibility between Function
