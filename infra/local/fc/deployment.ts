@@ -1,7 +1,7 @@
 /**
  * The local runtime's model of what `s deploy` would create: one entry per fc3 function in `s.yaml`, with
  * the props the runtime needs, already resolved and validated (see `serverless-yaml.ts`).
- * Prop names and defaults follow the fc3 component's schema (`/work/shared/reference/fc3/schema.json`,
+ * Prop names and defaults follow the fc3 component's schema (`infra/schema/fc3-props.schema.json`,
  * devsapp/fc3 `src/schema.json`).
  */
 
@@ -38,6 +38,8 @@ export interface QueueTrigger {
   batchSize: number;
   /** `runOptions.batchWindow.TimeBasedWindow`. */
   batchWindowSeconds: number;
+  /** `runOptions.maximumTasks`: the stream's consumers, each gathering and delivering its own batches. */
+  maximumTasks: number;
   retry: { maximumRetryAttempts: number; pushRetryStrategy: PushRetryStrategy };
   /** `ALL` skips an event that exhausted its retries; `NONE` keeps retrying it. */
   errorsTolerance: 'ALL' | 'NONE';

@@ -156,13 +156,40 @@ export function buildHttpTriggerEvent(request: IncomingHttpRequest, context: Htt
 
 /**
  * A handler's return value as the nodejs20 runtime serialises it: `undefined`, a string sent as is, bytes,
- * or anything else as JSON.
+ * or anything else as JSON — with the value itself beside its text when the runtime has it (`value`, which
+ * `JSON.parse(text)` would equal), so that the gateway need not parse the text again.
  */
 export type HandlerResult =
   | { kind: 'undefined' }
   | { kind: 'string'; text: string }
   | { kind: 'binary'; data: Uint8Array }
-  | { kind: 'json'; text: string };
+  | { kind: 'json'; readonly text: string; readonly value?: unknown };
+
+/**
+ * The JSON result of a value that survives a JSON round trip unchanged (plain-json.ts): its text is written the
+ * first time it is read.
+ *
+ * @example
+ * ```ts
+ * const result = jsonResult({ statusCode: 204 });
+ * result.text; // '{"statusCode":204}'
+ * ```
+ */
+export function jsonResult(value: unknown): HandlerResult {
+  return new JsonValueResult(value);
+}
+
+class JsonValueResult {
+  readonly kind = 'json';
+  private written: string | undefined;
+
+  constructor(readonly value: unknown) {}
+
+  get text(): string {
+    this.written ??= JSON.stringify(this.value);
+    return this.written;
+  }
+}
 
 export interface HttpResponse {
   statusCode: number;
@@ -252,7 +279,7 @@ export function httpResponseFromResult(result: HandlerResult): HttpResponse {
     case 'binary':
       return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(result.data) };
     case 'json': {
-      const value: unknown = JSON.parse(result.text);
+      const value: unknown = 'value' in result ? result.value : JSON.parse(result.text);
       if (isRecord(value) && 'statusCode' in value) return structuredResponse(value);
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(result.text, 'utf8') };
     }

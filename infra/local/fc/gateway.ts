@@ -47,6 +47,18 @@ function headerBytes(rawHeaders: readonly string[]): number {
   return rawHeaders.reduce((total, part) => total + Buffer.byteLength(part), 0);
 }
 
+/** The Host header's name without its port, read from the raw headers (`request.headers` would build them all). */
+function requestHost(rawHeaders: readonly string[]): string | undefined {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === 'host') return rawHeaders[index + 1]?.replace(/:\d+$/, '');
+  }
+  return undefined;
+}
+
+function isPath(url: string, path: string): boolean {
+  return url.startsWith(path) && (url.length === path.length || url[path.length] === '?');
+}
+
 /** Reads the body, keeping at most `limit` bytes; `tooLarge` when more came (the rest is drained). */
 function readBody(request: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
@@ -84,12 +96,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (headerBytes(request.rawHeaders) > limits.maxHeaderBytes) return { response: gatewayErrorResponse(400, 'InvalidArgument', `request headers exceed ${limits.maxHeaderBytes} bytes`) };
     if (tooLarge) return { response: gatewayErrorResponse(400, 'EntityTooLarge', `payload size exceeds maximum allowed size (${limits.maxBodyBytes} bytes)`) };
 
-    if (options.stats !== undefined && url.split('?')[0] === STATS_PATH) {
+    if (options.stats !== undefined && isPath(url, STATS_PATH)) {
       if (method !== 'GET') return { response: methodNotAllowed(`${STATS_PATH} accepts GET`, ['GET']) };
       return { response: { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(options.stats())) } };
     }
     if (options.invokeFunctionApi?.handles(url) === true) return options.invokeFunctionApi.answer({ method, url, headers: request.headers, body }, requestId);
-    const route = matchRoute(options.routes, method, url, request.headers.host?.replace(/:\d+$/, ''));
+    const route = matchRoute(options.routes, method, url, requestHost(request.rawHeaders));
     if (route.kind === 'not-found') return { response: gatewayErrorResponse(404, 'PathNotFound', `no route or function matches ${method} ${url.split('?')[0] ?? url}`) };
     if (route.kind === 'method-not-allowed') {
       const response = methodNotAllowed(`function ${route.functionName} does not accept ${method}; it accepts ${route.allowed.join(', ')}`, route.allowed);

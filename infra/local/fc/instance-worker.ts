@@ -4,42 +4,74 @@
  * invocation with the event as a Buffer and an FC context, and reports its output per request: console and
  * `context.logger` calls, and what it writes straight to `process.stdout` / `process.stderr` (the structured log
  * lines of layers/core/src/observability), one record per line, as FC collects both into the function's logs.
+ * Lines travel with the invocation's result (instance-protocol.ts); those of a long invocation, or written outside
+ * one, follow within {@link FLUSH_AFTER_MS}, and those of an instance that exits or throws go before it ends. Only
+ * a handler stuck in synchronous code until its timeout loses what it printed in its last {@link FLUSH_AFTER_MS}.
  * It is bundled by esbuild at runtime start (see `bootstrap.ts`) so a Worker can load it as plain JS.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FunctionErrorPayload, HandlerResult } from './events.ts';
+import type { FunctionErrorPayload } from './events.ts';
 import type { FcContext, FcLogger } from './fc-context.ts';
-import type { InstanceMessage, InstanceSetup, InvocationResult, InvokeMessage } from './instance-protocol.ts';
+import type { InstanceMessage, InstanceSetup, InvocationResult, InvokeMessage, OutputLine, WireResult } from './instance-protocol.ts';
+import { invocationScope } from './invocation-scope.ts';
 import type { LogRecord } from './logs.ts';
 import { levelOfLine, OutputLines } from './output-lines.ts';
+import { isPlainJson } from './plain-json.ts';
 
 type Handler = (event: Buffer, context: FcContext, callback?: (error: unknown, value?: unknown) => void) => unknown;
+
+/** How long a line may wait for its invocation's result before it is sent on its own. */
+const FLUSH_AFTER_MS = 20;
+/** Lines kept at most before they are sent. */
+const FLUSH_AT_LINES = 100;
 
 const port = parentPort;
 if (port === null) throw new Error('instance-worker must run in a worker thread');
 const setup = workerData as InstanceSetup;
-const currentRequest = new AsyncLocalStorage<string>();
+const scope = invocationScope(setup.concurrency);
 
-function post(message: InstanceMessage): void {
-  port?.postMessage(message);
+function post(message: InstanceMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+let pendingLines: OutputLine[] = [];
+let flushTimer: NodeJS.Timeout | undefined;
+
+/** The lines not sent yet, handed over to go with a message. */
+function takeLines(): OutputLine[] {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const lines = pendingLines;
+  pendingLines = [];
+  return lines;
+}
+
+function flushLines(): void {
+  const lines = takeLines();
+  if (lines.length > 0) post({ type: 'lines', lines });
+}
+
+function report(level: LogRecord['level'], requestId: string | undefined, message: string): void {
+  pendingLines.push({ requestId, level, message, timeMs: Date.now() });
+  if (pendingLines.length >= FLUSH_AT_LINES) flushLines();
+  else flushTimer ??= setTimeout(flushLines, FLUSH_AFTER_MS);
 }
 
 function emit(level: LogRecord['level'], requestId: string | undefined, args: unknown[]): void {
-  post({ type: 'log', requestId, level, message: format(...args) });
+  report(level, requestId, format(...args));
 }
 
 const LEVELS: readonly LogRecord['level'][] = ['log', 'info', 'warn', 'error', 'debug'];
 for (const level of LEVELS) {
-  console[level] = (...args: unknown[]) => emit(level, currentRequest.getStore(), args);
+  console[level] = (...args: unknown[]) => emit(level, scope.current(), args);
 }
 
 function emitLine(line: string, fallback: LogRecord['level']): void {
-  post({ type: 'log', requestId: currentRequest.getStore(), level: levelOfLine(line, fallback), message: line });
+  report(levelOfLine(line, fallback), scope.current(), line);
 }
 
 /** The text of a `write(chunk, encoding?)` call, as Node's streams read their arguments. */
@@ -80,17 +112,30 @@ function flushOutput(): void {
   }
 }
 
+/** What was printed just before the instance ends (process.exit, an uncaught error), last line included. */
+function flushAll(): void {
+  flushOutput();
+  flushLines();
+}
+
+process.on('exit', flushAll);
+process.on('uncaughtExceptionMonitor', flushAll);
+
 /** FC's error body for a thrown value (https://www.alibabacloud.com/help/en/functioncompute/fc/error-handling-nodejs). */
 function errorPayload(error: unknown): FunctionErrorPayload {
   if (error instanceof Error) return { errorMessage: error.message, errorType: error.name, stackTrace: (error.stack ?? '').split('\n') };
   return { errorMessage: typeof error === 'string' ? error : format(error) };
 }
 
-/** How the nodejs runtime serialises a return value: strings and bytes as they are, the rest as JSON. */
-function serialise(value: unknown): HandlerResult {
+/**
+ * How the nodejs runtime serialises a return value: strings and bytes as they are, the rest as JSON — sent as the
+ * value itself when its JSON text would mean the same (plain-json.ts), so neither thread writes nor parses it.
+ */
+function serialise(value: unknown): WireResult {
   if (value === undefined) return { kind: 'undefined' };
   if (typeof value === 'string') return { kind: 'string', text: value };
   if (value instanceof Uint8Array) return { kind: 'binary', data: new Uint8Array(value) };
+  if (isPlainJson(value)) return { kind: 'plain-json', value };
   return { kind: 'json', text: JSON.stringify(value) ?? 'null' };
 }
 
@@ -137,25 +182,30 @@ function call(handler: Handler, event: Buffer, context: FcContext): Promise<unkn
 }
 
 async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
-  const event = Buffer.from(message.event);
-  await currentRequest.run(message.requestId, async () => {
-    let outcome: InvocationResult;
+  const { requestId } = message;
+  const event = Buffer.from(message.event.buffer, message.event.byteOffset, message.event.byteLength);
+  const outcome = await scope.run(requestId, async (): Promise<InvocationResult> => {
     try {
-      outcome = { ok: true, result: serialise(await call(handler, event, contextFor(message.requestId))) };
+      return { ok: true, result: serialise(await call(handler, event, contextFor(requestId))) };
     } catch (error) {
-      outcome = { ok: false, error: errorPayload(error) };
+      return { ok: false, error: errorPayload(error) };
+    } finally {
+      flushOutput();
     }
-    flushOutput();
-    post({ type: 'result', invocationId: message.invocationId, outcome });
   });
+  // The copy of the handler's bytes (serialise) moves to the runtime's thread rather than being cloned.
+  const transfer = outcome.ok && outcome.result.kind === 'binary' ? [outcome.result.data.buffer as ArrayBuffer] : [];
+  post({ type: 'result', invocationId: message.invocationId, outcome, lines: takeLines() }, transfer);
 }
 
 const started = performance.now();
 let handler: Handler | undefined;
 try {
   handler = loadHandler();
+  flushLines();
   post({ type: 'ready', initDurationMs: Math.round(performance.now() - started) });
 } catch (error) {
+  flushLines();
   post({ type: 'init-error', error: errorPayload(error) });
 }
 

@@ -143,7 +143,7 @@ export function createInvokeFunctionApi(options: InvokeFunctionApiOptions): Invo
         if (error instanceof FunctionNotFoundError) return { response: apiError(404, 'FunctionNotFound', `function '${functionName}' does not exist.`, requestId) };
         throw error;
       } finally {
-        // The instance sends an invocation's log lines before its result: all of them are in by now.
+        // An instance sends an invocation's log lines before or with its result: all of them are in by now.
         if (tail) log = options.logs.close(requestId);
       }
       const response = outcome.ok ? resultResponse(outcome.result) : outcome.cause === 'throttled' ? apiError(429, 'ResourceExhausted', outcome.error.errorMessage, requestId) : invocationErrorResponse(outcome.error);

@@ -10,6 +10,8 @@ export class OutputLines {
 
   /** Adds written text; returns the lines it completed, without their newlines. */
   push(text: string): string[] {
+    // The usual write: one whole line (a structured log line), after a line that ended.
+    if (this.pending === '' && text.length > 0 && text.indexOf('\n') === text.length - 1) return [text.endsWith('\r\n') ? text.slice(0, -2) : text.slice(0, -1)];
     const parts = (this.pending + text).split('\n');
     this.pending = parts.pop() ?? '';
     return parts.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));

@@ -8,6 +8,11 @@ import { isMnsError, type MnsClient } from './mns-client.ts';
  * One MNS queue trigger, played locally as EventBridge's event stream plays it on FC: receive from the
  * queue, gather a batch up to `CountBasedWindow` messages or `TimeBasedWindow` seconds, invoke the function
  * once with the batch as an array of CloudEvents (https://www.alibabacloud.com/help/en/functioncompute/fc/mns-queue-triggers).
+ * `runOptions.maximumTasks` consumers do this side by side ("the concurrency quota … the number of consumers",
+ * RunOptions, https://www.alibabacloud.com/help/en/functioncompute/fc-2-0/developer-reference/api-fc-open-2021-04-06-struct-runoptions),
+ * as many as the local machine runs (`consumers`), each with a batch of its own in flight, so each batch runs on an
+ * instance of its own; a consumer invokes synchronously and waits for the answer before it gathers its next batch
+ * (Sync Invocation, MNS queue triggers page).
  * A batch succeeds or fails as a whole. On success its messages are deleted; on failure they are left to
  * come back after the queue's visibility timeout; a message that has had `MaximumRetryAttempts` retries
  * (DequeueCount > MaximumRetryAttempts) goes to the dead-letter queue of `runOptions.deadLetterQueue` and is
@@ -27,10 +32,15 @@ export interface QueueTriggerOptions {
   log: LogSink;
   /** Long-poll wait while the batch is empty, 1–30 s (MNS `waitseconds`). */
   pollWaitSeconds: number;
+  /**
+   * Consumers run at once: the trigger's `maximumTasks`, within what the local machine can run (runtime.ts) — never
+   * past the function's instance limit, where a batch would be throttled and count as a failed delivery.
+   */
+  consumers: number;
 }
 
 export interface QueueTriggerPoller {
-  /** Stops receiving; a batch being invoked finishes and is acknowledged first. */
+  /** Stops receiving; the batches being invoked finish and are acknowledged first. */
   stop(): Promise<void>;
 }
 
@@ -38,14 +48,23 @@ export interface QueueTriggerPoller {
 const MAX_RECEIVE = 16;
 const ERROR_BACKOFF_MS = 1000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `stopping` is aborted. */
+function pause(ms: number, stopping: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      stopping.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stopping.addEventListener('abort', done, { once: true });
+  });
 }
 
 export function startQueueTrigger(options: QueueTriggerOptions): QueueTriggerPoller {
   const { fn, trigger, client } = options;
+  const stopping = new AbortController();
   let stopped = false;
-  let wakeSleep: () => void = () => undefined;
 
   function log(level: LogRecord['level'], message: string, requestId?: string): void {
     options.log({ source: 'runtime', functionName: fn.name, level, message: `queue trigger ${trigger.triggerName} (${trigger.queueName}): ${message}`, time: new Date(), ...(requestId === undefined ? {} : { requestId }) });
@@ -84,7 +103,7 @@ export function startQueueTrigger(options: QueueTriggerOptions): QueueTriggerPol
       const waitSeconds = Math.min(30, Math.floor(remainingMs / 1000));
       const received = await receive(trigger.batchSize - batch.size, waitSeconds);
       add(received);
-      if (received.length === 0 && waitSeconds === 0) await sleep(Math.min(remainingMs, 100));
+      if (received.length === 0 && waitSeconds === 0) await pause(Math.min(remainingMs, 100), stopping.signal);
     }
     return [...batch.values()];
   }
@@ -138,36 +157,37 @@ export function startQueueTrigger(options: QueueTriggerOptions): QueueTriggerPol
     }
   }
 
-  let inFlightDelivery: Promise<void> | undefined;
+  const deliveries = new Set<Promise<void>>();
 
-  async function loop(): Promise<void> {
+  /** One consumer: gathers a batch, delivers it and waits for the outcome, then gathers the next. */
+  async function consume(): Promise<void> {
     while (!stopped) {
       try {
         const batch = await gatherBatch();
         // Messages received while stopping are not invoked: they come back after the visibility timeout.
         if (stopped || batch.length === 0) continue;
-        inFlightDelivery = deliver(batch);
-        await inFlightDelivery;
+        const delivery = deliver(batch);
+        deliveries.add(delivery);
+        try {
+          await delivery;
+        } finally {
+          deliveries.delete(delivery);
+        }
       } catch (error) {
         if (stopped) break;
         log('error', `polling failed: ${error instanceof Error ? error.message : String(error)}`);
-        await new Promise<void>((resolve) => {
-          wakeSleep = resolve;
-          void sleep(ERROR_BACKOFF_MS).then(resolve);
-        });
-      } finally {
-        inFlightDelivery = undefined;
+        await pause(ERROR_BACKOFF_MS, stopping.signal);
       }
     }
   }
 
-  void loop();
+  for (let consumer = 0; consumer < Math.max(1, options.consumers); consumer++) void consume();
   return {
     async stop() {
       stopped = true;
-      wakeSleep();
-      // A long poll in progress is not waited for; a batch being delivered is, so its messages get acknowledged.
-      await inFlightDelivery?.catch(() => undefined);
+      stopping.abort();
+      // Long polls in progress are not waited for; batches being delivered are, so their messages get acknowledged.
+      await Promise.all([...deliveries].map((delivery) => delivery.catch(() => undefined)));
     },
   };
 }

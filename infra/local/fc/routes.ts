@@ -75,16 +75,27 @@ export function matchRoute(table: RouteTable, method: string, url: string, reque
     return { kind: 'function', functionName: firstSegment, domainName: functionUrl.domainName, url: `${rest === '' ? '/' : rest}${query}` };
   }
 
-  const candidates = table.routes
-    .map((route) => ({ route, specificity: routeSpecificity(route.path, path) }))
-    .filter((candidate) => candidate.specificity >= 0)
-    .sort((a, b) => b.specificity - a.specificity);
-  const best = candidates.find((candidate) => allows(candidate.route.methods, method));
-  if (best !== undefined) {
-    const domainName = best.route.domainName === 'auto' ? (requestHost ?? 'auto') : best.route.domainName;
-    return { kind: 'function', functionName: best.route.functionName, domainName, url };
+  // One pass, as a stable sort by specificity would rank them: the most specific route that allows the method,
+  // and the most specific of all for a 405; the first listed wins a tie.
+  let best: RouteEntry | undefined;
+  let bestSpecificity = -1;
+  let closest: RouteEntry | undefined;
+  let closestSpecificity = -1;
+  for (const route of table.routes) {
+    const specificity = routeSpecificity(route.path, path);
+    if (specificity > closestSpecificity) {
+      closest = route;
+      closestSpecificity = specificity;
+    }
+    if (specificity > bestSpecificity && allows(route.methods, method)) {
+      best = route;
+      bestSpecificity = specificity;
+    }
   }
-  const [closest] = candidates;
-  if (closest !== undefined) return { kind: 'method-not-allowed', functionName: closest.route.functionName, allowed: closest.route.methods };
+  if (best !== undefined) {
+    const domainName = best.domainName === 'auto' ? (requestHost ?? 'auto') : best.domainName;
+    return { kind: 'function', functionName: best.functionName, domainName, url };
+  }
+  if (closest !== undefined) return { kind: 'method-not-allowed', functionName: closest.functionName, allowed: closest.methods };
   return { kind: 'not-found' };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { MetricTotals, type MetricTotalsSnapshot } from '../../../layers/core/src/observability/metric-totals.ts';
 import { ensureLayerDirectory, layerNodeModulesDir } from '../../build/layer.ts';
@@ -47,7 +48,15 @@ export interface FcRuntimeOptions {
   credentials?: FcCredentials;
   /** Starts a poller per MNS queue trigger against this server. */
   mns?: { endpoint: string; accessKeyId?: string; accessKeySecret?: string; pollWaitSeconds?: number };
+  /** Instances a function runs at most (10 by default): past them a request is throttled, and a queue trigger runs no more consumers. */
   maxInstancesPerFunction?: number;
+  /**
+   * Consumers a queue trigger runs at most, whatever its `maximumTasks`; by default the machine's cores
+   * (`os.availableParallelism()`). On FC each consumer's batch runs on an instance with a vCPU of its own; here every
+   * instance shares the machine's cores with the local Tablestore and MNS servers, and consumers past the cores only
+   * add cold starts and take CPU from the servers every batch waits for.
+   */
+  maxQueueConsumers?: number;
   idleTimeoutMs?: number;
   /**
    * FC 3.0 built-in runtimes (nodejs20) serve one request per instance whatever `instanceConcurrency` says;
@@ -141,6 +150,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
   // As FC's Node.js runtime has the layer directory on NODE_PATH (see `mountArtifacts`).
   const baseEnvironment = { ...hostEnvironment(), ...(mount.nodePath === undefined ? {} : { NODE_PATH: mount.nodePath }) };
 
+  const maxInstances = options.maxInstancesPerFunction ?? 10;
   const bootstrap: InstanceBootstrap = await prepareInstanceBootstrap();
   const pools = new Map<string, FunctionPool>();
   for (const fn of runnable) {
@@ -157,7 +167,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
         accountId,
         credentials,
         concurrency,
-        maxInstances: options.maxInstancesPerFunction ?? 10,
+        maxInstances,
         idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
         baseEnvironment,
         environmentOverrides: options.env ?? {},
@@ -198,9 +208,15 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
         accessKeySecret: options.mns.accessKeySecret ?? LOCAL_CREDENTIALS.accessKeySecret,
       };
       const client = createMnsClient(connection);
+      const maxQueueConsumers = options.maxQueueConsumers ?? availableParallelism();
       for (const fn of runnable) {
         for (const trigger of fn.queueTriggers) {
           if (!trigger.enabled) continue;
+          const consumers = Math.min(trigger.maximumTasks, maxInstances, maxQueueConsumers);
+          if (consumers < trigger.maximumTasks) {
+            const limits = `at most ${maxInstances} instance(s) per function and ${maxQueueConsumers} consumer(s) per trigger here`;
+            log({ source: 'runtime', functionName: fn.name, level: 'info', message: `queue trigger ${trigger.triggerName}: ${consumers} of maximumTasks ${trigger.maximumTasks} consumers run (${limits})`, time: new Date() });
+          }
           pollers.push(
             startQueueTrigger({
               fn,
@@ -212,6 +228,7 @@ export async function startFcRuntime(options: FcRuntimeOptions): Promise<FcRunti
               newEventId: () => randomUUID(),
               log,
               pollWaitSeconds: options.mns.pollWaitSeconds ?? 10,
+              consumers,
             }),
           );
         }

@@ -9,7 +9,7 @@ import { resolveVariables, type VariableSources } from './variables.ts';
 /**
  * s.yaml → `Deployment`. The shape follows Serverless Devs 3 (`edition: 3.0.0`, `resources.<key>.component`)
  * and the fc3 component's props schema (devsapp/fc3 `src/schema.json`, copied at
- * /work/shared/reference/fc3/schema.json): defaults `memorySize` 512, `timeout` 3, `instanceConcurrency` 1.
+ * infra/schema/fc3-props.schema.json): defaults `memorySize` 512, `timeout` 3, `instanceConcurrency` 1.
  * Props the local runtime does not use are accepted as they are (the schema allows extra props).
  */
 
@@ -48,6 +48,9 @@ const eventBridgeTriggerSchema = z.looseObject({
     eventSinkConfig: z.looseObject({ deliveryOption: z.looseObject({}) }),
     runOptions: z.looseObject({
       mode: z.string().optional(),
+      // The concurrency quota, "the number of consumers" (RunOptions.maximumTasks, example 1:
+      // https://www.alibabacloud.com/help/en/functioncompute/fc-2-0/developer-reference/api-fc-open-2021-04-06-struct-runoptions).
+      maximumTasks: z.number().int().min(1).default(1),
       errorsTolerance: z.enum(['ALL', 'NONE']).default('ALL'),
       retryStrategy: z
         .looseObject({
@@ -132,6 +135,7 @@ function toQueueTrigger(trigger: EventBridgeTrigger, yamlPath: string): QueueTri
     isBase64Decode: source.IsBase64Decode,
     batchSize: runOptions.batchWindow?.CountBasedWindow ?? 1,
     batchWindowSeconds: runOptions.batchWindow?.TimeBasedWindow ?? 0,
+    maximumTasks: runOptions.maximumTasks,
     retry: {
       maximumRetryAttempts: runOptions.retryStrategy?.MaximumRetryAttempts ?? 3,
       pushRetryStrategy: runOptions.retryStrategy?.PushRetryStrategy ?? 'BACKOFF_RETRY',

@@ -53,6 +53,14 @@ describe('local FC runtime: instance pool', () => {
     expect(again.ok && again.result.kind === 'json' && (JSON.parse(again.result.text) as { invocations: number }).invocations).toBe(1);
   });
 
+  it('gives a request to the instance that became free last, so a lull keeps the fewest instances warm', async () => {
+    const fc = await start({});
+    const freed: string[] = [];
+    await Promise.all([1, 2, 3].map(() => fc.invoke('fixture-slow', slowEvent(50)).then((outcome) => freed.push(instanceOf(outcome)))));
+    expect(new Set(freed).size).toBe(3);
+    for (let request = 0; request < 3; request++) expect(instanceOf(await fc.invoke('fixture-slow', slowEvent(0)))).toBe(freed[2]);
+  });
+
   it('throttles past the per-function instance limit as FC does (ResourceExhausted)', async () => {
     const fc = await start({ maxInstancesPerFunction: 1 });
     const [first, second] = await Promise.all([fc.invoke('fixture-slow', slowEvent(200)), fc.invoke('fixture-slow', slowEvent(200))]);

@@ -7,6 +7,7 @@ import {
   httpResponseFromResult,
   isTextContentType,
   joinHeaders,
+  jsonResult,
   type IncomingHttpRequest,
 } from '../../../infra/local/fc/events.ts';
 
@@ -98,6 +99,27 @@ describe('httpResponseFromResult', () => {
 
   it('answers 200 with an empty body when the handler returns nothing', () => {
     expect(httpResponseFromResult({ kind: 'undefined' })).toEqual({ statusCode: 200, headers: {}, body: Buffer.alloc(0) });
+  });
+
+  it('answers the same for an answer passed as a value as for its JSON text', () => {
+    const answers = [
+      { statusCode: 201, headers: { 'Content-Type': 'text/html', 'x-fc-status': '1', 'x-count': 2 }, body: '<p>SF1</p>' },
+      { statusCode: 200, isBase64Encoded: true, body: Buffer.from([1, 2]).toString('base64') },
+      { statusCode: 'teapot' },
+      { waybillNo: 'SF1', events: [{ status: 'DELIVERED' }] },
+      ['SF1', 'SF2'],
+      null,
+    ];
+    for (const answer of answers) {
+      expect(httpResponseFromResult(jsonResult(answer))).toEqual(httpResponseFromResult({ kind: 'json', text: JSON.stringify(answer) }));
+    }
+  });
+
+  it('writes the JSON text of an answer passed as a value only when asked, as JSON.stringify writes it', () => {
+    const answer = { waybillNo: 'SF1', timeline: [{ at: '2026-11-11T00:00:00Z', facilityCode: 'HZ1' }] };
+    const result = jsonResult(answer);
+    expect(result).toMatchObject({ kind: 'json', value: answer });
+    expect(result.kind === 'json' && result.text).toBe(JSON.stringify(answer));
   });
 
   it('answers 502 BadResponse for a statusCode that is not an HTTP status', () => {

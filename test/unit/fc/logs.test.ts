@@ -77,6 +77,15 @@ describe("a function's raw output", () => {
     expect(lines.flush()).toBeUndefined();
   });
 
+  it('cuts writes of one whole line each, empty writes and blank lines as any other text', () => {
+    const lines = new OutputLines();
+    expect(lines.push('{"a":1}\n')).toEqual(['{"a":1}']);
+    expect(lines.push('windows line\r\n')).toEqual(['windows line']);
+    expect(lines.push('')).toEqual([]);
+    expect(lines.push('\n')).toEqual(['']);
+    expect(lines.flush()).toBeUndefined();
+  });
+
   it("is reported at a structured line's own level, else at the stream's", () => {
     expect(levelOfLine('{"level":"error","time":"…"}', 'log')).toBe('error');
     expect(levelOfLine('{"kind":"metric","name":"scans"}', 'log')).toBe('log');

@@ -62,6 +62,7 @@ describe('parseServerlessYaml', () => {
         isBase64Decode: true,
         batchSize: 3,
         batchWindowSeconds: 1,
+        maximumTasks: 1,
         retry: { maximumRetryAttempts: 2, pushRetryStrategy: 'BACKOFF_RETRY' },
         errorsTolerance: 'ALL',
         deadLetterQueueName: 'fixture-scans-dlq',

@@ -1,4 +1,5 @@
 import TableStore from 'tablestore';
+import { endBufferDeprecationChecks } from './buffer-deprecation-checks.ts';
 import { batchGetRow, batchWriteRow, type BatchGetRowRequest, type BatchGetRowResult, type BatchWriteRowRequest, type BatchWriteRowResult } from './batch.ts';
 import {
   isIdempotentWrite,
@@ -313,6 +314,7 @@ const tableStatuses: Readonly<Record<number, NonNullable<TableDescription['statu
  * ```
  */
 export function createTablestoreClient(config: TablestoreClientConfig): TablestoreClient {
+  endBufferDeprecationChecks();
   const { defaultTimeoutMs = 10_000, attemptTimeoutMs, ...policy } = config.retry ?? {};
   const context: CallContext = {
     sdk: new TableStore.Client({
