@@ -102,9 +102,9 @@ async function checkedAnswerBytes(stack: StackProcess, waybillNo: string): Promi
 }
 
 /**
- * Brings as many tracking-api instances as the busiest level uses past their first queries, which are slower: the
- * SDK builds Buffers with the deprecated `new Buffer()`, and Node walks the stack of each of the first 10,000 such
- * calls of a thread to decide whether to warn (lib/buffer.js showFlaggedDeprecation).
+ * Brings as many tracking-api instances as the busiest level uses past their first queries, which are slower while
+ * V8 compiles and optimises the hot paths. (They were much slower before the layer ended Node's DEP0005 stack-walk
+ * checks at its first Tablestore client: store/buffer-deprecation-checks.ts.)
  */
 async function warmInstances(stack: StackProcess, instances: number, queriesPerInstance: number, parcels: number): Promise<void> {
   const reader = gatewayReader(stack, instances);
