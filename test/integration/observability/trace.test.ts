@@ -1,7 +1,7 @@
 import type MNS from '@alicloud/mns';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { renderStats, statsCommand } from '../../../infra/local/commands/stats.ts';
+import { renderStats } from '../../../infra/local/commands/stats.ts';
 import type { LogRecord } from '../../../infra/local/fc/logs.ts';
 import type { WaybillNo } from '../../../layers/core/src/domain/index.ts';
 import { formatTraceparent, type MetricTotalsSnapshot, type PartnerScanTotals } from '../../../layers/core/src/observability/index.ts';
@@ -12,6 +12,7 @@ import { freshWaybillNo, occurredAt, scanInput, wrongCheckDigit } from '../../su
 import { orderInput } from '../../support/orders.ts';
 import { acceptedBody, ordersUrl, signedPost } from '../../support/signed-post.ts';
 import { waitFor } from '../../support/wait.ts';
+import { printedStats } from '../../support/stats.ts';
 
 /**
  * Issue 7's "done when", through the whole local stack of `npm start`: one signed POST, followed by the lines every
@@ -163,17 +164,7 @@ describe('one signed POST through the local stack', () => {
   });
 
   it('is printed by `parcelscan stats` from the gateway', async () => {
-    let printed = '';
-    await statsCommand({
-      stdout: (text) => {
-        printed += text;
-      },
-      stderr: (text) => {
-        throw new Error(text);
-      },
-      setExitCode: () => undefined,
-      fetch: (url) => fetch(url),
-    }).parseAsync(['--gateway', env.stack.gatewayUrl], { from: 'user' });
+    const printed = await printedStats(env.stack.gatewayUrl);
 
     const snapshot = await stats();
     expect(printed).toBe(renderStats(snapshot));
@@ -269,3 +260,4 @@ describe('every line the functions write', () => {
     ]);
   });
 });
+

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layerPackages } from '../../../infra/layer-packages.ts';
-import { renderStats, statsCommand } from '../../../infra/local/commands/stats.ts';
+import { renderStats } from '../../../infra/local/commands/stats.ts';
 import type { LogRecord } from '../../../infra/local/fc/logs.ts';
 import { startFcRuntime, type FcRuntime } from '../../../infra/local/fc/runtime.ts';
 import { startTablestoreServer, type TablestoreServer } from '../../../infra/local/tablestore/server.ts';
@@ -14,6 +14,7 @@ import { handleOrderWebhook } from '../../../layers/core/src/http/order-webhook.
 import { maxWaybillCounterShards, WaybillAllocator } from '../../../layers/core/src/ingest/waybill-allocator.ts';
 import {
   createLogger,
+  emptyOrderTotals,
   InvocationMetrics,
   listenToRetries,
   orderOutcomes,
@@ -29,6 +30,7 @@ import { waybillCounterKeyOf } from '../../../layers/core/src/store/waybill-bloc
 import { scanEventInput } from '../../unit/domain/scan-fixtures.ts';
 import { orderInput } from '../../support/orders.ts';
 import { ordersUrl, signedPost } from '../../support/signed-post.ts';
+import { printedStats } from '../../support/stats.ts';
 
 /**
  * POST /v1/orders through the local FC runtime's gateway, serving the order-webhook and scan-webhook functions of
@@ -51,19 +53,7 @@ interface ErrorAnswer {
   error: { code: string; message: string; details?: { path: string; message: string }[] };
 }
 
-const noOrders: PartnerOrderTotals = {
-  requests: 0,
-  created: 0,
-  replayed: 0,
-  conflict: 0,
-  rejected: 0,
-  unauthorized: 0,
-  failed: 0,
-  reasons: {},
-  waybillBlocksReserved: 0,
-  rowsWritten: 0,
-  otsRetries: 0,
-};
+const noOrders: PartnerOrderTotals = emptyOrderTotals();
 
 /** What a partner's orders totals grew by between two snapshots. */
 function orderGrowth(before: MetricTotalsSnapshot, after: MetricTotalsSnapshot, partnerId: string): PartnerOrderTotals {
@@ -305,17 +295,7 @@ describe('POST /v1/orders through the local gateway', () => {
     });
 
     it('are printed by `parcelscan stats` from the gateway', async () => {
-      let printed = '';
-      await statsCommand({
-        stdout: (text) => {
-          printed += text;
-        },
-        stderr: (text) => {
-          throw new Error(text);
-        },
-        setExitCode: () => undefined,
-        fetch: (statsUrl) => fetch(statsUrl),
-      }).parseAsync(['--gateway', runtime.url ?? ''], { from: 'user' });
+      const printed = await printedStats(runtime.url ?? '');
 
       expect(printed).toBe(renderStats(await stats()));
       expect(printed).toMatch(/^orders\npartner +requests +created +replayed +conflict +rejected +unauthorized +failed +blocks reserved +rows written +OTS retries$/m);
@@ -448,3 +428,4 @@ describe('the order webhook when storage is unavailable', () => {
     ]);
   });
 });
+

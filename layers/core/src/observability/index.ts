@@ -57,6 +57,7 @@ export {
 } from './trace.ts';
 export {
   MetricTotals,
+  emptyOrderTotals,
   parseMetricLine,
   type MetricLine,
   unauthenticatedPartner,

@@ -115,7 +115,8 @@ const emptyPartner = (): PartnerScanTotals => ({
   otsRetries: 0,
 });
 
-const emptyOrders = (): PartnerOrderTotals => ({
+/** A partner's orders totals before its first order. */
+export const emptyOrderTotals = (): PartnerOrderTotals => ({
   requests: 0,
   created: 0,
   replayed: 0,
@@ -193,7 +194,7 @@ export class MetricTotals {
 
   private addOrder(values: Readonly<Record<string, unknown>>): void {
     const partnerId = typeof values.partnerId === 'string' ? values.partnerId : unauthenticatedPartner;
-    const totals = this.orders.get(partnerId) ?? emptyOrders();
+    const totals = this.orders.get(partnerId) ?? emptyOrderTotals();
     this.orders.set(partnerId, totals);
     totals.requests += 1;
     // A line of a later version with an outcome this one does not know counts as a request, under no outcome.
