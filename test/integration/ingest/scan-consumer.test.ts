@@ -157,6 +157,15 @@ describe('scan-consumer: malformed messages go to scan-events-dlq with their rea
     });
   });
 
+  it('an unreadable body too large to dead-letter whole ends in the DLQ with its start and its size', async () => {
+    // 60 000 characters, each escaped as \" in JSON: the whole record would be far over MNS's 64 KB.
+    const body = '"'.repeat(60_000);
+    const messageId = await sendRawBody(producer, body);
+    const [record] = await deadLetters.take(fromMessage(messageId), 1);
+    expect(record).toMatchObject({ deadLetterId: messageId, reason: 'UNREADABLE_MESSAGE', bodyTruncatedFromBytes: 60_000 });
+    expect(body.startsWith(String(record?.body))).toBe(true);
+  });
+
   it.each([
     ['a number', '42'],
     ['a string', '"text"'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RejectedQueueEvent } from '../../../layers/core/src/domain/index.ts';
-import { invalidEventDeadLetter, unreadableMessageDeadLetter } from '../../../layers/core/src/queue/scan-dead-letter.ts';
+import { deadLetterText, invalidEventDeadLetter, maxDeadLetterBytes, unreadableMessageDeadLetter } from '../../../layers/core/src/queue/scan-dead-letter.ts';
 import { scanEventInput } from '../domain/scan-fixtures.ts';
 
 const firstDelivery = { messageId: 'M-1', triggerEventId: 'event-1', deadLetteredAt: '2025-11-25T06:03:00.000Z' };
@@ -50,5 +50,27 @@ describe('a dead-letter record', () => {
   it('of two invalid events of one message has two identities', () => {
     const third = { ...rejectedSecondEvent, index: 2 };
     expect(invalidEventDeadLetter(firstDelivery, third).deadLetterId).not.toBe(invalidEventDeadLetter(firstDelivery, rejectedSecondEvent).deadLetterId);
+  });
+});
+
+describe('the text of a dead-letter record', () => {
+  const delivery = { messageId: 'M-big', triggerEventId: 'E-1', deadLetteredAt: '2026-11-25T10:00:00.000Z' };
+
+  it('is the record as JSON when it fits an MNS message', () => {
+    const record = unreadableMessageDeadLetter(delivery, 'not base64 at all', ['body is not valid base64']);
+    expect(JSON.parse(deadLetterText(record))).toEqual(record);
+  });
+
+  it('cuts the body of a record too large for MNS, keeping its start and saying how large it was', () => {
+    // Quotes and control characters are escaped, so the JSON is larger than the body itself.
+    const body = '"\u0001漢'.repeat(20_000);
+    const text = deadLetterText(unreadableMessageDeadLetter(delivery, body, ['body is not valid base64']));
+
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(maxDeadLetterBytes);
+    expect(Buffer.byteLength(Buffer.from(text).toString('base64'))).toBeLessThan(64 * 1024);
+    const sent = JSON.parse(text) as { deadLetterId: string; details: string[]; body: string; bodyTruncatedFromBytes: number };
+    expect(sent).toMatchObject({ deadLetterId: 'M-big', details: ['body is not valid base64'], bodyTruncatedFromBytes: Buffer.byteLength(body, 'utf8') });
+    expect(body.startsWith(sent.body)).toBe(true);
+    expect(sent.body.length).toBeGreaterThan(1000);
   });
 });

@@ -8,7 +8,7 @@ import { traceFromMessage } from '../observability/trace.ts';
 import type { TablestoreClient } from '../store/tablestore-client.ts';
 import { readDeliveredScanMessage } from './delivered-body.ts';
 import type { QueueClient } from './queue-client.ts';
-import { invalidEventDeadLetter, unreadableMessageDeadLetter, type ScanDeadLetter } from './scan-dead-letter.ts';
+import { deadLetterText, invalidEventDeadLetter, unreadableMessageDeadLetter, type ScanDeadLetter } from './scan-dead-letter.ts';
 
 /**
  * scan-consumer: a batch of MNS messages from the `scan-events` queue, delivered by FC's MNS queue trigger
@@ -188,7 +188,7 @@ export async function consumeScanMessages(event: Buffer | string | object, deps:
   if (deadLetters.length > 0) {
     await deps.deadLetters.sendAll(
       deps.deadLetterQueue,
-      deadLetters.map((deadLetter) => JSON.stringify(deadLetter)),
+      deadLetters.map(deadLetterText),
       { deadline: deps.deadline },
     );
     deps.metrics.countQueueBatch({ deadLettered: deadLetters.length });

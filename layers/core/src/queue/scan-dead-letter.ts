@@ -22,8 +22,10 @@ export interface ScanDeadLetter {
   /** The id of the trigger's CloudEvent that delivered the message this time; a redelivery has another. */
   triggerEventId: string;
   details: string[];
-  /** The message body as delivered, or the one rejected event of a batch message. */
+  /** The message body as delivered, or the one rejected event of a batch message (cut short: see deadLetterText). */
   body: unknown;
+  /** Present when `body` is only the start of the body, as text: how many UTF-8 bytes the whole had. */
+  bodyTruncatedFromBytes?: number;
   deadLetteredAt: string;
 }
 
@@ -74,4 +76,36 @@ export function invalidEventDeadLetter(delivery: MessageDelivery, rejected: Reje
     body: rejected.input,
     deadLetteredAt: delivery.deadLetteredAt,
   };
+}
+
+/**
+ * The most UTF-8 bytes of a record's JSON: its base64 (4/3 larger) must stay under MNS's 64 KB message limit
+ * (https://www.alibabacloud.com/help/en/mns/developer-reference/sendmessage), with a little room.
+ */
+export const maxDeadLetterBytes = 48 * 1024 - 256;
+
+/**
+ * A record as the JSON text put on the dead-letter queue. A record whose body would make the message too large
+ * for MNS (an unreadable message of over ~36 KB, escaped) carries the start of its body as text instead, with
+ * `bodyTruncatedFromBytes`: MNS would refuse the whole record, the invocation would fail on every delivery, and the
+ * trigger would in the end dead-letter the raw batch without its reasons. The original message's id is in the
+ * record, and its scans were never accepted, so nothing accepted is lost.
+ *
+ * @example
+ * ```ts
+ * deadLetterText(unreadableMessageDeadLetter(delivery, hugeBody, reasons)); // ≤ maxDeadLetterBytes, body cut
+ * ```
+ */
+export function deadLetterText(record: ScanDeadLetter): string {
+  const text = JSON.stringify(record);
+  if (Buffer.byteLength(text, 'utf8') <= maxDeadLetterBytes) return text;
+  const body = typeof record.body === 'string' ? record.body : (JSON.stringify(record.body) ?? '');
+  const bodyTruncatedFromBytes = Buffer.byteLength(body, 'utf8');
+  // Escaping makes a character up to 6 bytes of JSON, so the cut is found by shrinking until the record fits.
+  let keep = body.length;
+  for (;;) {
+    keep = Math.floor(keep * 0.9);
+    const cut = JSON.stringify({ ...record, body: body.slice(0, keep), bodyTruncatedFromBytes });
+    if (Buffer.byteLength(cut, 'utf8') <= maxDeadLetterBytes || keep === 0) return cut;
+  }
 }
