@@ -195,7 +195,14 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   });
   // The copy of the handler's bytes (serialise) moves to the runtime's thread rather than being cloned.
   const transfer = outcome.ok && outcome.result.kind === 'binary' ? [outcome.result.data.buffer as ArrayBuffer] : [];
-  post({ type: 'result', invocationId: message.invocationId, outcome, lines: takeLines() }, transfer);
+  const lines = takeLines();
+  try {
+    post({ type: 'result', invocationId: message.invocationId, outcome, lines }, transfer);
+  } catch (error) {
+    // A result the thread cannot pass on (structured clone refused it) is the handler's error, as FC reports an
+    // answer it cannot serialise, not a crash of the instance.
+    post({ type: 'result', invocationId: message.invocationId, outcome: { ok: false, error: errorPayload(error) }, lines });
+  }
 }
 
 const started = performance.now();

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * Whether a handler's return value can cross from the instance to the runtime as it is (a structured clone), with
  * the meaning it has as the JSON text FC's Node.js runtime makes of it: `JSON.parse(JSON.stringify(value))` would be
@@ -40,6 +42,8 @@ export function isPlainJson(value: unknown, budget = 1000): boolean {
 
 /** Queues the values of a plain array or object; false for any other object. */
 function pushChildren(container: object, pending: unknown[]): boolean {
+  // A Proxy looks plain but cannot be structured-cloned to the runtime's thread (DataCloneError).
+  if (types.isProxy(container)) return false;
   const prototype: unknown = Object.getPrototypeOf(container);
   if (Array.isArray(container)) {
     if (prototype !== Array.prototype || Object.keys(container).length !== container.length) return false;

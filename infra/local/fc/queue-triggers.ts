@@ -123,15 +123,21 @@ export function startQueueTrigger(options: QueueTriggerOptions): QueueTriggerPol
         log('warn', `message ${message.MessageId} failed (attempt ${attempts} of ${maximumRetryAttempts + 1}): ${reason}; it returns after the visibility timeout`, requestId);
         continue;
       }
-      if (trigger.deadLetterQueueName !== undefined) {
-        await client.sendMessage(trigger.deadLetterQueueName, { MessageBody: message.MessageBody });
-        await client.deleteMessage(trigger.queueName, message.ReceiptHandle);
-        log('error', `message ${message.MessageId} failed ${attempts} times; moved to dead-letter queue ${trigger.deadLetterQueueName}`, requestId);
-      } else if (trigger.errorsTolerance === 'ALL') {
-        await client.deleteMessage(trigger.queueName, message.ReceiptHandle);
-        log('error', `message ${message.MessageId} failed ${attempts} times and there is no dead-letter queue; dropped (errorsTolerance ALL)`, requestId);
-      } else {
-        log('error', `message ${message.MessageId} failed ${attempts} times; kept for retry (errorsTolerance NONE)`, requestId);
+      // One message's trouble (say its receipt handle expired during a long invocation, so the delete is refused)
+      // must not leave the rest of the batch unhandled; that message is simply seen again.
+      try {
+        if (trigger.deadLetterQueueName !== undefined) {
+          await client.sendMessage(trigger.deadLetterQueueName, { MessageBody: message.MessageBody });
+          await client.deleteMessage(trigger.queueName, message.ReceiptHandle);
+          log('error', `message ${message.MessageId} failed ${attempts} times; moved to dead-letter queue ${trigger.deadLetterQueueName}`, requestId);
+        } else if (trigger.errorsTolerance === 'ALL') {
+          await client.deleteMessage(trigger.queueName, message.ReceiptHandle);
+          log('error', `message ${message.MessageId} failed ${attempts} times and there is no dead-letter queue; dropped (errorsTolerance ALL)`, requestId);
+        } else {
+          log('error', `message ${message.MessageId} failed ${attempts} times; kept for retry (errorsTolerance NONE)`, requestId);
+        }
+      } catch (error) {
+        log('error', `message ${message.MessageId}: giving up on it failed (${error instanceof Error ? error.message : String(error)}); it returns after the visibility timeout`, requestId);
       }
     }
   }

@@ -167,7 +167,9 @@ describe('local FC runtime: MNS queue trigger consumers (runOptions.maximumTasks
   });
 
   it('makes a failed batch visible again for redelivery while the batch delivered beside it is deleted', async () => {
-    const queue = await queueOf(['SF1', 'SF2', 'SF3', 'SF4'], 1);
+    // The failed batch comes back after the visibility timeout; 3 s leaves the batch that succeeds ample time to be
+    // deleted first, even on a loaded machine (1 s did not always).
+    const queue = await queueOf(['SF1', 'SF2', 'SF3', 'SF4'], 3);
     const held = new HeldInvocations();
     start(queue, held, 2);
 

@@ -24,6 +24,11 @@ describe('isPlainJson', () => {
     expect(isPlainJson(JSON.parse('{"__proto__":{"x":1}}'))).toBe(false);
   });
 
+  it('refuses a Proxy, which looks plain but cannot be structured-cloned to the runtime', () => {
+    expect(isPlainJson(new Proxy({ waybillNo: 'SF1' }, {}))).toBe(false);
+    expect(isPlainJson({ answer: new Proxy([1, 2], {}) })).toBe(false);
+  });
+
   it('gives up past its budget of values, and on a cycle', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
