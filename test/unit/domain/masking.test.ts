@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskPersonName, maskPhone } from '../../../layers/core/src/domain/index.ts';
+import { splitGraphemes } from '../../../layers/core/src/domain/masking.ts';
 
 describe('maskPersonName', () => {
   it('masks a one-character name entirely, since its first character is all of it', () => {
@@ -106,6 +107,26 @@ describe('maskPhone', () => {
         const masked = maskPhone(phone);
         expect(maskPhone(masked)).toBe(masked);
       }),
+    );
+  });
+});
+
+describe('splitting a name into graphemes', () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const bySegmenter = (text: string): string[] => Array.from(segmenter.segment(text), (part) => part.segment);
+  // Printable ASCII and CJK ideographs take the fast path; the rest are there to make it step aside.
+  const unit = fc.oneof(
+    fc.constantFrom('a', 'Z', ' ', '-', '張', '歐', '陽', '\u3400', '\u9FFF'),
+    fc.constantFrom('\u0301', '\uFE0F', '\u200D', '\r', '\n', '\u1100', '\u1161', '👍', '🇨', '🇳', 'é'),
+  );
+
+  it('gives what Intl.Segmenter gives, for any mix of fast-path and other characters', () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), (units) => {
+        const text = units.join('');
+        expect(splitGraphemes(text)).toEqual(bySegmenter(text));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

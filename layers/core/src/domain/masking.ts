@@ -14,7 +14,16 @@ let graphemes: Intl.Segmenter | undefined;
 /** Scripts whose names are written without spaces, one syllable per character: Han, Hiragana, Katakana, Hangul. */
 const syllabicScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
-function splitGraphemes(text: string): string[] {
+/**
+ * Text in which every UTF-16 unit is a grapheme of its own: printable ASCII and the CJK ideographs, nearly every
+ * name a tracking answer masks. Anything else (combining marks, variation selectors, emoji, CR LF, Hangul jamo,
+ * surrogates) goes to the Segmenter, which costs several microseconds a name on every tracking query.
+ */
+const singleUnitGraphemes = /^[\x20-\x7E\u3400-\u4DBF\u4E00-\u9FFF]*$/;
+
+/** @internal exported for the property test that pins the fast path to the Segmenter. */
+export function splitGraphemes(text: string): string[] {
+  if (singleUnitGraphemes.test(text)) return text.split('');
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   return Array.from(graphemes.segment(text), (part) => part.segment);
 }
