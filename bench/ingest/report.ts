@@ -209,12 +209,12 @@ function reading(report: IngestReport): string[] {
   ];
 }
 
-/** The queue trigger's pace: one batch at a time, so the MNS path is bound by a batch's round trip as much as by CPU. */
+/** The queue trigger's pace: its consumers each deliver a batch at a time, so a batch's round trip counts as well as CPU. */
 function queueReading(queue: QueueMeasurement, cpuCount: number): string[] {
   if (queue.invocations === 0 || queue.stackCpu === null) return [];
   return [
-    `Through MNS the local queue trigger delivers one batch at a time (runOptions.maximumTasks is not played locally):`,
-    `${queue.invocations} batches of ${queue.messagesPerInvocation.toFixed(0)} messages in ${queue.allStoredSeconds.toFixed(1)} s, ${((queue.allStoredSeconds * 1000) / queue.invocations).toFixed(0)} ms a batch`,
+    `Through MNS the local queue trigger runs s.yaml's runOptions.maximumTasks consumers, capped at the machine's ${cpuCount} cores, each a batch at a time:`,
+    `${queue.invocations} batches of ${queue.messagesPerInvocation.toFixed(0)} messages in ${queue.allStoredSeconds.toFixed(1)} s, one every ${((queue.allStoredSeconds * 1000) / queue.invocations).toFixed(0)} ms`,
     `(receiving 16 at a time, the invocation, deleting 16 at a time), while the stack used ${queue.stackCpu.cores.toFixed(2)} of the ${cpuCount} cores.`,
     '',
   ];
