@@ -271,6 +271,18 @@ function structuredResponse(answer: Record<string, unknown>): HttpResponse {
  * of that second case are this runtime's choice: the stored copies of the page did not show its parsing rules.
  */
 export function httpResponseFromResult(result: HandlerResult): HttpResponse {
+  if (result.kind === 'json') {
+    const value: unknown = 'value' in result ? result.value : JSON.parse(result.text);
+    if (isRecord(value) && 'statusCode' in value) return structuredResponse(value);
+  }
+  return plainResultResponse(result);
+}
+
+/**
+ * A handler's result as the body of a 200, its content type from its kind: what the HTTP trigger answers for a
+ * value that is not a response struct, and what InvokeFunction answers for any value.
+ */
+export function plainResultResponse(result: HandlerResult): HttpResponse {
   switch (result.kind) {
     case 'undefined':
       return { statusCode: 200, headers: {}, body: Buffer.alloc(0) };
@@ -278,11 +290,8 @@ export function httpResponseFromResult(result: HandlerResult): HttpResponse {
       return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(result.text, 'utf8') };
     case 'binary':
       return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(result.data) };
-    case 'json': {
-      const value: unknown = 'value' in result ? result.value : JSON.parse(result.text);
-      if (isRecord(value) && 'statusCode' in value) return structuredResponse(value);
+    case 'json':
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(result.text, 'utf8') };
-    }
   }
 }
 

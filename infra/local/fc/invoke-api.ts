@@ -1,6 +1,6 @@
 import { checkAcs3Signature, type SignedRequest } from './acs3-auth.ts';
 import { FunctionNotFoundError } from './errors.ts';
-import type { FunctionErrorPayload, HandlerResult, HttpResponse } from './events.ts';
+import { plainResultResponse, type FunctionErrorPayload, type HttpResponse } from './events.ts';
 import type { FcCredentials } from './fc-context.ts';
 import type { InvocationOutcome } from './instances.ts';
 import type { LogRecord } from './logs.ts';
@@ -81,19 +81,6 @@ function apiError(statusCode: number, code: string, message: string, requestId: 
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ Code: code, Message: message, RequestId: requestId })) };
 }
 
-function resultResponse(result: HandlerResult): HttpResponse {
-  switch (result.kind) {
-    case 'undefined':
-      return { statusCode: 200, headers: {}, body: Buffer.alloc(0) };
-    case 'string':
-      return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(result.text, 'utf8') };
-    case 'binary':
-      return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(result.data) };
-    case 'json':
-      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(result.text, 'utf8') };
-  }
-}
-
 function invocationErrorResponse(error: FunctionErrorPayload): HttpResponse {
   return { statusCode: 200, headers: { 'content-type': 'application/json', 'x-fc-error-type': 'UnhandledInvocationError' }, body: Buffer.from(JSON.stringify(error)) };
 }
@@ -146,7 +133,7 @@ export function createInvokeFunctionApi(options: InvokeFunctionApiOptions): Invo
         // An instance sends an invocation's log lines before or with its result: all of them are in by now.
         if (tail) log = options.logs.close(requestId);
       }
-      const response = outcome.ok ? resultResponse(outcome.result) : outcome.cause === 'throttled' ? apiError(429, 'ResourceExhausted', outcome.error.errorMessage, requestId) : invocationErrorResponse(outcome.error);
+      const response = outcome.ok ? plainResultResponse(outcome.result) : outcome.cause === 'throttled' ? apiError(429, 'ResourceExhausted', outcome.error.errorMessage, requestId) : invocationErrorResponse(outcome.error);
       if (log !== undefined) response.headers['x-fc-log-result'] = Buffer.from(log, 'utf8').toString('base64');
       return { response, functionName };
     },

@@ -10,6 +10,7 @@ export {
   type ScanEventType,
   scanEventTypes,
   scanEventSchema,
+  parseScanEvent,
   eventIdSchema,
   facilityCodePattern,
 } from './scan-event.ts';

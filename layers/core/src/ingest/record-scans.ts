@@ -66,19 +66,17 @@ export async function recordScans(
 
   // The same scan twice in one submission is written once: one BatchWriteRow may not name a row twice with
   // a row-existence check. The repeats are duplicates of the first, whatever else they carry.
-  const firstIndexOf = new Map<string, number>();
+  const seen = new Set<string>();
   const distinct: RecordedScan[] = [];
-  scans.forEach((scan, index) => {
+  // Per scan, its place in `distinct`, or undefined for a repeat.
+  const positions = scans.map((scan) => {
     const rowKey = `${scan.event.waybillNo}\u0000${scan.eventKey}`;
-    if (!firstIndexOf.has(rowKey)) {
-      firstIndexOf.set(rowKey, index);
-      distinct.push(scan);
-    }
+    if (seen.has(rowKey)) return undefined;
+    seen.add(rowKey);
+    return distinct.push(scan) - 1;
   });
   const written = await writeScans(client, distinct, deadline, onRetry);
-  const outcomeByFirstIndex = new Map<number, ScanWriteOutcome>();
-  [...firstIndexOf.values()].forEach((index, position) => outcomeByFirstIndex.set(index, written[position] ?? 'duplicate'));
-  const outcomes = scans.map((_, index) => outcomeByFirstIndex.get(index) ?? 'duplicate');
+  const outcomes = positions.map((position): ScanWriteOutcome => (position === undefined ? 'duplicate' : (written[position] ?? 'duplicate')));
 
   const scansByWaybill = new Map<WaybillNo, FoldableScan[]>();
   for (const scan of await scansToFold(client, distinct, written, deadline, onRetry)) {

@@ -1,6 +1,6 @@
 import { scanEventsTable } from '../../../../infra/tables.ts';
 import type { FoldableScan, ScanEvent, WaybillNo } from '../domain/index.ts';
-import { compareScanOrder, scanEventSchema, waybillPartition } from '../domain/index.ts';
+import { compareScanOrder, parseScanEvent, waybillPartition } from '../domain/index.ts';
 import type { BatchWriteRowChange } from './batch.ts';
 import { ConditionCheckFailedError } from './errors.ts';
 import type { RetryListener } from './retry.ts';
@@ -126,7 +126,7 @@ export async function readTimeline(client: TablestoreClient, waybillNo: WaybillN
 }
 
 /**
- * The scan a stored row records, parsed again by the wire schema from the columns {@link scanAttributes} wrote;
+ * The scan a stored row records, parsed again as partners' input is (parseScanEvent) from the columns {@link scanAttributes} wrote;
  * `undefined` for a row that does not parse (written by an older or newer writer).
  */
 function storedScanEvent(waybillNo: WaybillNo, attributes: Row['attributes']): ScanEvent | undefined {
@@ -140,7 +140,7 @@ function storedScanEvent(waybillNo: WaybillNo, attributes: Row['attributes']): S
     ...(lat === undefined || lon === undefined ? {} : { lat, lon }),
   };
   for (const field of OPTIONAL_TEXT_FIELDS) if (attributes[field] !== undefined) wire[field] = attributes[field];
-  const parsed = scanEventSchema.safeParse(wire);
+  const parsed = parseScanEvent(wire);
   return parsed.success ? parsed.data : undefined;
 }
 
